@@ -1,0 +1,228 @@
+//! The envelope: one pass over the document, each section's rows validated as they stream past.
+//!
+//! serde's errors are opaque strings, so the reader keeps its own note of where it is (section and row)
+//! and, for the few errors it raises itself, which code to report; a failure is then turned into a
+//! [`SnapshotError`] with a JSON path instead of only a line and column.
+
+use std::cell::Cell;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::error::Category;
+
+use super::error::{ErrorCode, SnapshotError};
+use super::json::{KeyIn, Row, RowReader, Value};
+use super::rows::{self, Document, RowCx, Skip};
+use super::warning::{Warning, WarningCode};
+
+/// Reads a snapshot document from JSON text (as `&str` or UTF-8 bytes).
+pub(crate) fn parse<'a, R>(read: R) -> Result<(Document<'a>, Vec<Warning>), SnapshotError>
+where
+    R: serde_json::de::Read<'a>,
+{
+    let mut de = serde_json::Deserializer::new(read);
+    let tracker = Tracker::default();
+    let mut warnings = Vec::new();
+    let seed = DocumentSeed { tracker: &tracker, warnings: &mut warnings };
+    let (doc, org) = seed.deserialize(&mut de).and_then(|doc| de.end().map(|()| doc)).map_err(|e| tracker.error(&e))?;
+    let org_id = match org {
+        Some(Value::Str(id)) if !id.is_empty() => id,
+        Some(Value::Str(_)) => return Err(missing_org("`org.id` is empty", "org.id")),
+        Some(Value::Null) | None => return Err(missing_org("`org.id` is missing", "org.id")),
+        Some(other) => return Err(missing_org(&format!("`org.id` must be a string, found {}", other.kind()), "org.id")),
+    };
+    Ok((Document { org_id, ..doc }, warnings))
+}
+
+fn missing_org(message: &str, path: &str) -> SnapshotError {
+    SnapshotError::new(ErrorCode::MissingOrgId, message, path)
+}
+
+const SECTIONS: &[&str] =
+    &["org", "users", "service_accounts", "groups", "roles", "projects", "project_groups", "objects", "acls"];
+
+/// Where the reader is, and the code of an error it raised itself.
+#[derive(Default)]
+struct Tracker {
+    section: Cell<Option<&'static str>>,
+    row: Cell<Option<usize>>,
+    code: Cell<Option<ErrorCode>>,
+}
+
+impl Tracker {
+    fn fail<E: de::Error>(&self, code: ErrorCode, message: fmt::Arguments<'_>) -> E {
+        self.code.set(Some(code));
+        E::custom(message)
+    }
+
+    fn error(&self, e: &serde_json::Error) -> SnapshotError {
+        let code = self.code.get().unwrap_or(match e.classify() {
+            Category::Data => ErrorCode::WrongType,
+            Category::Syntax if e.to_string().starts_with("recursion limit exceeded") => ErrorCode::NestingTooDeep,
+            Category::Syntax | Category::Eof | Category::Io => ErrorCode::InvalidJson,
+        });
+        let text = e.to_string();
+        // serde_json appends " at line L column C"; the position is kept in its own fields instead.
+        let message = match text.rfind(" at line ") {
+            Some(cut) => text[..cut].to_owned(),
+            None => text,
+        };
+        let path = match (self.section.get(), self.row.get()) {
+            (Some(section), Some(row)) => format!("{section}[{row}]"),
+            (Some(section), None) => section.to_owned(),
+            (None, _) => String::new(),
+        };
+        let mut err = SnapshotError::new(code, message, path);
+        if e.line() > 0 {
+            err.line = Some(e.line());
+            err.column = Some(e.column());
+        }
+        err
+    }
+}
+
+struct DocumentSeed<'t, 'w> {
+    tracker: &'t Tracker,
+    warnings: &'w mut Vec<Warning>,
+}
+
+impl<'de> DeserializeSeed<'de> for DocumentSeed<'_, '_> {
+    type Value = (Document<'de>, Option<Value<'de>>);
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DocumentSeed<'_, '_> {
+    type Value = (Document<'de>, Option<Value<'de>>);
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a snapshot document (a JSON object)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut doc = Document::default();
+        let mut org = None;
+        let mut seen = [false; SECTIONS.len()];
+        while let Some(key) = map.next_key_seed(KeyIn(SECTIONS))? {
+            let Some(ix) = key else {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            let name = SECTIONS.get(ix).copied().unwrap_or("");
+            self.tracker.section.set(Some(name));
+            if std::mem::replace(&mut seen[ix], true) {
+                return Err(self.tracker.fail(ErrorCode::DuplicateKey, format_args!("key `{name}` appears twice")));
+            }
+            let t = self.tracker;
+            let w = &mut *self.warnings;
+            match name {
+                "org" => org = Some(map.next_value_seed(OrgSeed(t))?),
+                "users" => doc.users = map.next_value_seed(Section::new(name, t, w, |cx, row| cx.principal(row), rows::PRINCIPAL_FIELDS))?,
+                "service_accounts" => {
+                    doc.service_accounts =
+                        map.next_value_seed(Section::new(name, t, w, |cx, row| cx.principal(row), rows::PRINCIPAL_FIELDS))?
+                }
+                "groups" => doc.groups = map.next_value_seed(Section::new(name, t, w, |cx, row| cx.group(row), rows::GROUP_FIELDS))?,
+                "roles" => doc.roles = map.next_value_seed(Section::new(name, t, w, |cx, row| cx.role(row), rows::ROLE_FIELDS))?,
+                "projects" => doc.projects = map.next_value_seed(Section::new(name, t, w, |cx, row| cx.project(row), rows::PROJECT_FIELDS))?,
+                "project_groups" => {
+                    doc.project_groups =
+                        map.next_value_seed(Section::new(name, t, w, |cx, row| cx.project_group(row), rows::PROJECT_GROUP_FIELDS))?
+                }
+                "objects" => doc.objects = map.next_value_seed(Section::new(name, t, w, |cx, row| cx.object(row), rows::OBJECT_FIELDS))?,
+                _ => doc.acls = map.next_value_seed(Section::new(name, t, w, |cx, row| cx.acl(row), rows::ACL_FIELDS))?,
+            }
+            self.tracker.section.set(None);
+        }
+        // An absent org is `None`; a present one yields its `id` value (itself `None` when absent).
+        Ok((doc, org.flatten()))
+    }
+}
+
+/// Reads `org`, giving the value of its `id` field.
+struct OrgSeed<'t>(&'t Tracker);
+
+impl<'de> DeserializeSeed<'de> for OrgSeed<'_> {
+    type Value = Option<Value<'de>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        match RowReader(rows::ORG_FIELDS).deserialize(d)? {
+            Row::NotObject("null") => Ok(None),
+            Row::NotObject(kind) => {
+                Err(self.0.fail(ErrorCode::WrongType, format_args!("`org` must be an object, found {kind}")))
+            }
+            Row::Fields(mut f) => match f.duplicate {
+                Some(key) => Err(self.0.fail(ErrorCode::DuplicateKey, format_args!("key `{key}` appears twice in `org`"))),
+                None => Ok(f.take("id")),
+            },
+        }
+    }
+}
+
+/// Reads one section: an array of rows, each validated on its own; `null` reads as empty, with a warning.
+struct Section<'de, 't, 'w, T> {
+    name: &'static str,
+    tracker: &'t Tracker,
+    warnings: &'w mut Vec<Warning>,
+    validate: fn(&mut RowCx<'_>, Row<'de>) -> Result<T, Skip>,
+    fields: &'static [&'static str],
+}
+
+impl<'de, 't, 'w, T> Section<'de, 't, 'w, T> {
+    fn new(
+        name: &'static str,
+        tracker: &'t Tracker,
+        warnings: &'w mut Vec<Warning>,
+        validate: fn(&mut RowCx<'_>, Row<'de>) -> Result<T, Skip>,
+        fields: &'static [&'static str],
+    ) -> Self {
+        Section { name, tracker, warnings, validate, fields }
+    }
+}
+
+impl<'de, T> DeserializeSeed<'de> for Section<'de, '_, '_, T> {
+    type Value = Vec<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T> Visitor<'de> for Section<'de, '_, '_, T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` to be an array of rows", self.name)
+    }
+
+    fn visit_unit<E>(self) -> Result<Vec<T>, E> {
+        self.warnings.push(Warning::new(
+            WarningCode::NullSection,
+            format!("`{}` is null; read as empty", self.name),
+            self.name,
+        ));
+        Ok(Vec::new())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Vec<T>, E> {
+        self.visit_unit()
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        let mut at = 0;
+        loop {
+            self.tracker.row.set(Some(at));
+            let Some(row) = seq.next_element_seed(RowReader(self.fields))? else { break };
+            let mut cx = RowCx { section: self.name, at, warnings: &mut *self.warnings };
+            if let Ok(item) = (self.validate)(&mut cx, row) {
+                out.push(item);
+            }
+            at += 1;
+        }
+        self.tracker.row.set(None);
+        Ok(out)
+    }
+}

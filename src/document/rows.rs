@@ -1,0 +1,487 @@
+//! Typed rows, and the per-row checks that need nothing but the row itself.
+//!
+//! Checks that need other rows (does this group exist? is this the snapshot's org? was this id seen
+//! before?) happen when the index is built, where those answers are at hand.
+
+use std::borrow::Cow;
+
+use super::json::{Fields, Row, Value};
+use super::warning::{Warning, WarningCode};
+use crate::model::{ObjectType, Permission};
+
+/// The document after row-local validation; string fields borrow from the input.
+#[derive(Default)]
+pub(crate) struct Document<'a> {
+    pub(crate) org_id: Cow<'a, str>,
+    pub(crate) users: Vec<PrincipalRow<'a>>,
+    pub(crate) service_accounts: Vec<PrincipalRow<'a>>,
+    pub(crate) groups: Vec<GroupRow<'a>>,
+    pub(crate) roles: Vec<RoleRow<'a>>,
+    pub(crate) projects: Vec<Head<'a>>,
+    pub(crate) project_groups: Vec<ProjectGroupRow<'a>>,
+    pub(crate) objects: Vec<ObjectRow<'a>>,
+    pub(crate) acls: Vec<AclRow<'a>>,
+}
+
+/// A user or a service account: only the id matters to the model.
+pub(crate) struct PrincipalRow<'a> {
+    pub(crate) at: usize,
+    pub(crate) id: Cow<'a, str>,
+}
+
+/// The fields every listed entity (group, role, project, project group) shares.
+pub(crate) struct Head<'a> {
+    pub(crate) at: usize,
+    pub(crate) id: Cow<'a, str>,
+    pub(crate) org_id: Option<Cow<'a, str>>,
+    pub(crate) deleted: bool,
+}
+
+/// One id in a membership list, with its position for warning paths.
+pub(crate) struct Member<'a> {
+    pub(crate) at: usize,
+    pub(crate) id: Cow<'a, str>,
+}
+
+pub(crate) struct GroupRow<'a> {
+    pub(crate) head: Head<'a>,
+    pub(crate) member_users: Vec<Member<'a>>,
+    pub(crate) member_groups: Vec<Member<'a>>,
+}
+
+pub(crate) struct RoleRow<'a> {
+    pub(crate) head: Head<'a>,
+    pub(crate) member_permissions: Vec<(Permission, Option<ObjectType>)>,
+    pub(crate) member_roles: Vec<Member<'a>>,
+}
+
+pub(crate) struct ProjectGroupRow<'a> {
+    pub(crate) head: Head<'a>,
+    pub(crate) member_projects: Vec<Member<'a>>,
+}
+
+pub(crate) struct ObjectRow<'a> {
+    pub(crate) at: usize,
+    pub(crate) object_type: ObjectType,
+    pub(crate) id: Cow<'a, str>,
+    pub(crate) project_id: Option<Cow<'a, str>>,
+    pub(crate) deleted: bool,
+}
+
+/// Who an ACL grants to: exactly one of `user_id` / `group_id`.
+pub(crate) enum AclHolder<'a> {
+    User(Cow<'a, str>),
+    Group(Cow<'a, str>),
+}
+
+/// What an ACL grants: exactly one of `permission` / `role_id`.
+pub(crate) enum AclGrant<'a> {
+    Permission(Permission),
+    Role(Cow<'a, str>),
+}
+
+pub(crate) struct AclRow<'a> {
+    pub(crate) at: usize,
+    pub(crate) id: Cow<'a, str>,
+    pub(crate) object_type: ObjectType,
+    pub(crate) object_id: Cow<'a, str>,
+    pub(crate) object_org_id: Option<Cow<'a, str>>,
+    pub(crate) holder: AclHolder<'a>,
+    pub(crate) grant: AclGrant<'a>,
+    pub(crate) restrict: Option<ObjectType>,
+}
+
+pub(crate) const ORG_FIELDS: &[&str] = &["id"];
+pub(crate) const PRINCIPAL_FIELDS: &[&str] = &["id"];
+pub(crate) const GROUP_FIELDS: &[&str] = &["id", "org_id", "deleted_at", "member_users", "member_groups"];
+pub(crate) const ROLE_FIELDS: &[&str] = &["id", "org_id", "deleted_at", "member_permissions", "member_roles"];
+pub(crate) const PROJECT_FIELDS: &[&str] = &["id", "org_id", "deleted_at"];
+pub(crate) const PROJECT_GROUP_FIELDS: &[&str] = &["id", "org_id", "deleted_at", "member_projects"];
+pub(crate) const OBJECT_FIELDS: &[&str] = &["type", "id", "project_id", "deleted_at"];
+pub(crate) const ACL_FIELDS: &[&str] = &[
+    "id",
+    "object_type",
+    "object_id",
+    "_object_org_id",
+    "user_id",
+    "group_id",
+    "permission",
+    "role_id",
+    "restrict_object_type",
+];
+
+/// The row was skipped; its warning is already recorded.
+pub(crate) struct Skip;
+
+/// Where a row sits, and where its warnings go.
+pub(crate) struct RowCx<'w> {
+    pub(crate) section: &'static str,
+    pub(crate) at: usize,
+    pub(crate) warnings: &'w mut Vec<Warning>,
+}
+
+impl RowCx<'_> {
+    fn path(&self, field: &str) -> String {
+        if field.is_empty() {
+            format!("{}[{}]", self.section, self.at)
+        } else {
+            format!("{}[{}].{}", self.section, self.at, field)
+        }
+    }
+
+    fn warn(&mut self, code: WarningCode, message: String, field: &str) -> Skip {
+        let path = self.path(field);
+        self.warnings.push(Warning::new(code, message, path));
+        Skip
+    }
+
+    /// The row's shape: an object without duplicate keys.
+    fn open<'a>(&mut self, row: Row<'a>) -> Result<Fields<'a>, Skip> {
+        match row {
+            Row::NotObject(kind) => {
+                Err(self.warn(WarningCode::NotAnObject, format!("row is {kind}, not an object; skipped"), ""))
+            }
+            Row::Fields(f) => match f.duplicate {
+                Some(key) => Err(self.warn(
+                    WarningCode::DuplicateKey,
+                    format!("key `{key}` appears twice in the row; skipped"),
+                    key,
+                )),
+                None => Ok(f),
+            },
+        }
+    }
+
+    /// An optional string field: absent or null is `None`; another type skips the row.
+    fn text<'a>(&mut self, f: &mut Fields<'a>, name: &str) -> Result<Option<Cow<'a, str>>, Skip> {
+        match f.take(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Str(s)) => Ok(Some(s)),
+            Some(other) => Err(self.warn(
+                WarningCode::WrongType,
+                format!("`{name}` must be a string, found {}; row skipped", other.kind()),
+                name,
+            )),
+        }
+    }
+
+    /// An optional id field: like [`RowCx::text`], and an empty string skips the row.
+    fn opt_id<'a>(&mut self, f: &mut Fields<'a>, name: &str) -> Result<Option<Cow<'a, str>>, Skip> {
+        match self.text(f, name)? {
+            Some(s) if s.is_empty() => {
+                Err(self.warn(WarningCode::MissingField, format!("`{name}` is empty; row skipped"), name))
+            }
+            other => Ok(other),
+        }
+    }
+
+    /// A required id field.
+    fn id<'a>(&mut self, f: &mut Fields<'a>, name: &str) -> Result<Cow<'a, str>, Skip> {
+        match self.opt_id(f, name)? {
+            Some(s) => Ok(s),
+            None => Err(self.warn(WarningCode::MissingField, format!("`{name}` is missing; row skipped"), name)),
+        }
+    }
+
+    /// `deleted_at`: any non-null value means deleted. A value of the wrong type is still read as deleted,
+    /// because dropping the row instead could make the object "unknown", and unknown objects keep their
+    /// org-wide grants (spec §4.4 p) where deleted ones have none (§4.4 q).
+    fn deleted(&mut self, f: &mut Fields<'_>) -> bool {
+        match f.take("deleted_at") {
+            None | Some(Value::Null) => false,
+            Some(Value::Str(_)) => true,
+            Some(other) => {
+                self.warn(
+                    WarningCode::WrongType,
+                    format!("`deleted_at` must be a string or null, found {}; read as deleted", other.kind()),
+                    "deleted_at",
+                );
+                true
+            }
+        }
+    }
+
+    /// An optional object type field; unknown names are kept, with a warning that they reach only objects
+    /// of exactly that type.
+    fn object_type(&mut self, f: &mut Fields<'_>, name: &str) -> Result<Option<ObjectType>, Skip> {
+        let Some(text) = self.text(f, name)? else {
+            return Ok(None);
+        };
+        let t = ObjectType::from(text.as_ref());
+        if !t.is_known() {
+            self.warn(
+                WarningCode::UnknownObjectType,
+                format!("unknown object type `{text}`; kept, reaching only objects of exactly that type"),
+                name,
+            );
+        }
+        Ok(Some(t))
+    }
+
+    fn required_type(&mut self, f: &mut Fields<'_>, name: &str) -> Result<ObjectType, Skip> {
+        match self.object_type(f, name)? {
+            Some(t) => Ok(t),
+            None => Err(self.warn(WarningCode::MissingField, format!("`{name}` is missing; row skipped"), name)),
+        }
+    }
+
+    /// A list of ids: absent or null is empty; another type skips the row; a bad entry skips that entry.
+    fn id_list<'a>(&mut self, f: &mut Fields<'a>, name: &str) -> Result<Vec<Member<'a>>, Skip> {
+        let items = match f.take(name) {
+            None | Some(Value::Null) => return Ok(Vec::new()),
+            Some(Value::Array(items)) => items,
+            Some(other) => {
+                return Err(self.warn(
+                    WarningCode::WrongType,
+                    format!("`{name}` must be an array of ids, found {}; row skipped", other.kind()),
+                    name,
+                ));
+            }
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (j, item) in items.into_iter().enumerate() {
+            let field = format!("{name}[{j}]");
+            match item {
+                Value::Str(s) if !s.is_empty() => out.push(Member { at: j, id: s }),
+                Value::Str(_) => {
+                    self.warn(WarningCode::MissingField, "empty id; entry skipped".into(), &field);
+                }
+                other => {
+                    self.warn(
+                        WarningCode::WrongType,
+                        format!("entry must be an id string, found {}; entry skipped", other.kind()),
+                        &field,
+                    );
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn head<'a>(&mut self, f: &mut Fields<'a>) -> Result<Head<'a>, Skip> {
+        let id = self.id(f, "id")?;
+        let deleted = self.deleted(f);
+        let org_id = if deleted { None } else { self.text(f, "org_id")? };
+        Ok(Head { at: self.at, id, org_id, deleted })
+    }
+
+    pub(crate) fn principal<'a>(&mut self, row: Row<'a>) -> Result<PrincipalRow<'a>, Skip> {
+        let mut f = self.open(row)?;
+        Ok(PrincipalRow { at: self.at, id: self.id(&mut f, "id")? })
+    }
+
+    // A deleted entity grants nothing whatever its lists say, so its lists are not checked: a malformed
+    // list must not turn a deleted row into a skipped (and so "unknown") one.
+
+    pub(crate) fn group<'a>(&mut self, row: Row<'a>) -> Result<GroupRow<'a>, Skip> {
+        let mut f = self.open(row)?;
+        let head = self.head(&mut f)?;
+        if head.deleted {
+            return Ok(GroupRow { head, member_users: Vec::new(), member_groups: Vec::new() });
+        }
+        let member_users = self.id_list(&mut f, "member_users")?;
+        let member_groups = self.id_list(&mut f, "member_groups")?;
+        Ok(GroupRow { head, member_users, member_groups })
+    }
+
+    pub(crate) fn role<'a>(&mut self, row: Row<'a>) -> Result<RoleRow<'a>, Skip> {
+        let mut f = self.open(row)?;
+        let head = self.head(&mut f)?;
+        if head.deleted {
+            return Ok(RoleRow { head, member_permissions: Vec::new(), member_roles: Vec::new() });
+        }
+        let member_permissions = self.member_permissions(&mut f)?;
+        let member_roles = self.id_list(&mut f, "member_roles")?;
+        Ok(RoleRow { head, member_permissions, member_roles })
+    }
+
+    pub(crate) fn project<'a>(&mut self, row: Row<'a>) -> Result<Head<'a>, Skip> {
+        let mut f = self.open(row)?;
+        self.head(&mut f)
+    }
+
+    pub(crate) fn project_group<'a>(&mut self, row: Row<'a>) -> Result<ProjectGroupRow<'a>, Skip> {
+        let mut f = self.open(row)?;
+        let head = self.head(&mut f)?;
+        if head.deleted {
+            return Ok(ProjectGroupRow { head, member_projects: Vec::new() });
+        }
+        let member_projects = self.id_list(&mut f, "member_projects")?;
+        Ok(ProjectGroupRow { head, member_projects })
+    }
+
+    pub(crate) fn object<'a>(&mut self, row: Row<'a>) -> Result<ObjectRow<'a>, Skip> {
+        let mut f = self.open(row)?;
+        let object_type = self.required_type(&mut f, "type")?;
+        // Projects, groups, roles and the org-wide types have sections (or ids) of their own; listing one
+        // here would give it a second, conflicting place in the tree.
+        if !(object_type.is_project_child() || object_type == ObjectType::AiSecret || !object_type.is_known()) {
+            return Err(self.warn(
+                WarningCode::WrongType,
+                format!("`{object_type}` rows do not belong in `objects`; row skipped"),
+                "type",
+            ));
+        }
+        let id = self.id(&mut f, "id")?;
+        let deleted = self.deleted(&mut f);
+        let project_id = if deleted { None } else { self.opt_id(&mut f, "project_id")? };
+        if !deleted && object_type.is_project_child() && project_id.is_none() {
+            return Err(self.warn(
+                WarningCode::MissingField,
+                format!("a `{object_type}` needs a `project_id`; row skipped"),
+                "project_id",
+            ));
+        }
+        Ok(ObjectRow { at: self.at, object_type, id, project_id, deleted })
+    }
+
+    fn member_permissions(&mut self, f: &mut Fields<'_>) -> Result<Vec<(Permission, Option<ObjectType>)>, Skip> {
+        let items = match f.take("member_permissions") {
+            None | Some(Value::Null) => return Ok(Vec::new()),
+            Some(Value::Array(items)) => items,
+            Some(other) => {
+                return Err(self.warn(
+                    WarningCode::WrongType,
+                    format!("`member_permissions` must be an array, found {}; row skipped", other.kind()),
+                    "member_permissions",
+                ));
+            }
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (j, item) in items.into_iter().enumerate() {
+            if let Some(entry) = self.member_permission(item, j) {
+                out.push(entry);
+            }
+        }
+        Ok(out)
+    }
+
+    /// One `{ permission, restrict_object_type }` entry; a bad entry is skipped on its own, which can only
+    /// make the role grant less.
+    fn member_permission(&mut self, item: Value<'_>, j: usize) -> Option<(Permission, Option<ObjectType>)> {
+        let base = format!("member_permissions[{j}]");
+        let Value::Object(entries) = item else {
+            self.warn(
+                WarningCode::NotAnObject,
+                format!("entry is {}, not an object; entry skipped", item.kind()),
+                &base,
+            );
+            return None;
+        };
+        let mut permission = None;
+        let mut restrict = None;
+        for (key, value) in &entries {
+            let slot = match key.as_ref() {
+                "permission" => &mut permission,
+                "restrict_object_type" => &mut restrict,
+                _ => continue,
+            };
+            if slot.is_some() {
+                self.warn(
+                    WarningCode::DuplicateKey,
+                    format!("key `{key}` appears twice; entry skipped"),
+                    &format!("{base}.{key}"),
+                );
+                return None;
+            }
+            *slot = Some(value);
+        }
+        let permission = match permission {
+            Some(Value::Str(name)) => match Permission::from_name(name) {
+                Some(p) => p,
+                None => {
+                    self.warn(
+                        WarningCode::UnknownPermission,
+                        format!("unknown permission `{name}`; entry skipped"),
+                        &format!("{base}.permission"),
+                    );
+                    return None;
+                }
+            },
+            None | Some(Value::Null) => {
+                self.warn(
+                    WarningCode::MissingField,
+                    "`permission` is missing; entry skipped".into(),
+                    &format!("{base}.permission"),
+                );
+                return None;
+            }
+            Some(other) => {
+                self.warn(
+                    WarningCode::WrongType,
+                    format!("`permission` must be a string, found {}; entry skipped", other.kind()),
+                    &format!("{base}.permission"),
+                );
+                return None;
+            }
+        };
+        let restrict = match restrict {
+            None | Some(Value::Null) => None,
+            Some(Value::Str(name)) => {
+                let t = ObjectType::from(name.as_ref());
+                if !t.is_known() {
+                    self.warn(
+                        WarningCode::UnknownObjectType,
+                        format!("unknown object type `{name}`; kept, reaching only objects of exactly that type"),
+                        &format!("{base}.restrict_object_type"),
+                    );
+                }
+                Some(t)
+            }
+            Some(other) => {
+                self.warn(
+                    WarningCode::WrongType,
+                    format!("`restrict_object_type` must be a string or null, found {}; entry skipped", other.kind()),
+                    &format!("{base}.restrict_object_type"),
+                );
+                return None;
+            }
+        };
+        Some((permission, restrict))
+    }
+
+    pub(crate) fn acl<'a>(&mut self, row: Row<'a>) -> Result<AclRow<'a>, Skip> {
+        let mut f = self.open(row)?;
+        let id = self.id(&mut f, "id")?;
+        let object_type = self.required_type(&mut f, "object_type")?;
+        let object_id = self.id(&mut f, "object_id")?;
+        let object_org_id = self.text(&mut f, "_object_org_id")?;
+        let holder = match (self.opt_id(&mut f, "user_id")?, self.opt_id(&mut f, "group_id")?) {
+            (Some(u), None) => AclHolder::User(u),
+            (None, Some(g)) => AclHolder::Group(g),
+            (both, _) => {
+                let which = if both.is_some() { "both" } else { "neither" };
+                return Err(self.warn(
+                    WarningCode::InvalidAclPrincipal,
+                    format!("an ACL names exactly one of `user_id` and `group_id`, this one {which}; skipped"),
+                    "",
+                ));
+            }
+        };
+        let permission = self.text(&mut f, "permission")?;
+        let role_id = self.opt_id(&mut f, "role_id")?;
+        let grant = match (permission, role_id) {
+            (Some(name), None) => match Permission::from_name(&name) {
+                Some(p) => AclGrant::Permission(p),
+                None => {
+                    return Err(self.warn(
+                        WarningCode::UnknownPermission,
+                        format!("unknown permission `{name}`; skipped"),
+                        "permission",
+                    ));
+                }
+            },
+            (None, Some(role)) => AclGrant::Role(role),
+            (both, _) => {
+                let which = if both.is_some() { "both" } else { "neither" };
+                return Err(self.warn(
+                    WarningCode::InvalidAclGrant,
+                    format!("an ACL names exactly one of `permission` and `role_id`, this one {which}; skipped"),
+                    "",
+                ));
+            }
+        };
+        let restrict = self.object_type(&mut f, "restrict_object_type")?;
+        Ok(AclRow { at: self.at, id, object_type, object_id, object_org_id, holder, grant, restrict })
+    }
+}

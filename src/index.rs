@@ -1,0 +1,298 @@
+//! The compiled index: a snapshot turned into dense integers and precomputed relations, built once.
+//!
+//! The promise it keeps is that a check never scans rows, groups or objects. Every id is interned to a
+//! dense integer; group membership is closed over nesting and role contents over inheritance when the
+//! index is built; ACLs are listed by the object they sit on and by the holder they grant to; and each
+//! object knows its chain of ancestors (spec §4.2 step 2) as a slice. A check is then: find the object
+//! (one hash lookup), walk its few ancestors, and look each up in the principal's resolved grants.
+//!
+//! A principal's grants are resolved the first time the principal is asked about and kept (a
+//! [`OnceLock`] per principal), so the index can be shared across threads and a busy principal costs the
+//! union over its groups once, not per check.
+
+mod build;
+mod closure;
+mod coverage;
+mod csr;
+mod intern;
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+pub(crate) use build::build;
+pub(crate) use coverage::{Coverage, TypeCode};
+pub(crate) use csr::Csr;
+pub(crate) use intern::Interner;
+
+use crate::model::{KNOWN_TYPES, ObjectType, Permission, PermissionSet};
+
+/// A dense index into one of the index's tables. The newtypes keep a group number from ever being used
+/// as a principal number.
+macro_rules! dense_ix {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub(crate) struct $name(pub(crate) u32);
+        impl $name {
+            pub(crate) fn ix(self) -> usize { self.0 as usize }
+        }
+    )*};
+}
+
+dense_ix! {
+    /// A user or service account.
+    PrincipalIx;
+    /// A permission group.
+    GroupIx;
+    /// A role.
+    RoleIx;
+    /// An object: anything an ACL can sit on or a query can name.
+    NodeIx;
+}
+
+/// Who an ACL grants to.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Holder {
+    Principal(PrincipalIx),
+    Group(GroupIx),
+}
+
+/// What an ACL grants, with its own `restrict_object_type`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Grant {
+    Permission(Permission, Option<TypeCode>),
+    Role(RoleIx, Option<TypeCode>),
+}
+
+/// One compiled ACL row.
+#[derive(Clone, Debug)]
+pub(crate) struct Acl {
+    /// Index of the row's `id` in [`Index::acl_ids`].
+    pub(crate) id: u32,
+    pub(crate) node: NodeIx,
+    pub(crate) holder: Holder,
+    pub(crate) grant: Grant,
+}
+
+/// Where an object sits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// Listed in the snapshot and live; its ancestors (itself excluded) are `chains[range]`.
+    Listed(Range<u32>),
+    /// Named by ACLs only: its place in the tree is unknown (spec §4.4 p).
+    Unlisted,
+    /// Soft-deleted, inside a deleted project, or another org's: nothing is granted on it (§4.4 q).
+    Dead,
+}
+
+/// How a queried object was found.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Status {
+    Listed,
+    Unlisted,
+    Dead,
+    /// An org-wide type asked about with an id other than the snapshot's org (§4.4 r).
+    OtherOrg,
+}
+
+/// A queried object, resolved: the node it is (if any ACL or row names it) and its ancestors.
+pub(crate) struct Located<'i> {
+    pub(crate) own: Option<NodeIx>,
+    pub(crate) chain: &'i [u32],
+    pub(crate) status: Status,
+}
+
+impl Located<'_> {
+    /// The object and its ancestors, nearest first.
+    pub(crate) fn nodes(&self) -> impl Iterator<Item = NodeIx> + '_ {
+        self.own.into_iter().chain(self.chain.iter().map(|&n| NodeIx(n)))
+    }
+}
+
+/// Fast hashing for maps keyed by dense integers.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct DenseHasher(u64);
+
+impl std::hash::Hasher for DenseHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(n)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+pub(crate) type DenseMap<K, V> = HashMap<K, V, BuildHasherDefault<DenseHasher>>;
+
+/// Everything one principal holds, per object, unioned over the principal and all its groups.
+#[derive(Debug)]
+pub(crate) struct Resolved {
+    pub(crate) grants: DenseMap<NodeIx, Coverage>,
+}
+
+/// The resolution of a principal who is not a member: holds nothing.
+pub(crate) static NOTHING: Resolved = Resolved { grants: HashMap::with_hasher(BuildHasherDefault::new()) };
+
+/// The compiled snapshot.
+pub(crate) struct Index {
+    pub(crate) org_id: Box<str>,
+    /// Names of unknown object types; type code = `KNOWN_TYPES + index`.
+    pub(crate) unknown_types: Interner,
+    pub(crate) principals: Interner,
+    pub(crate) service_account: Vec<bool>,
+    pub(crate) groups: Interner,
+    /// Live group → live groups listing it in `member_groups` (whose members it thereby joins).
+    pub(crate) group_parents: Csr,
+    /// Principal → live groups listing it in `member_users`.
+    pub(crate) direct_groups: Csr,
+    /// Principal → every live group it belongs to, through any nesting (sorted).
+    pub(crate) member_of: Csr,
+    /// Live group → every principal belonging to it (sorted).
+    pub(crate) members: Csr,
+    pub(crate) roles: Interner,
+    /// Live role → live roles in its `member_roles`.
+    pub(crate) role_children: Csr,
+    /// Role → its own `member_permissions`.
+    pub(crate) role_permissions: Vec<Vec<(Permission, Option<TypeCode>)>>,
+    /// Role → everything it grants, inherited roles included.
+    pub(crate) role_coverage: Vec<Coverage>,
+    /// Objects, keyed by (type code, id).
+    pub(crate) nodes: Interner,
+    pub(crate) places: Vec<Place>,
+    pub(crate) chains: Vec<u32>,
+    /// Ancestors of an unlisted object, by known type (unknown types have none).
+    pub(crate) orphan_chains: Vec<Range<u32>>,
+    /// Listed, live objects by type code, in snapshot order: what `accessible` ranges over.
+    pub(crate) listed: Vec<Vec<NodeIx>>,
+    pub(crate) acl_ids: Interner,
+    pub(crate) acls: Vec<Acl>,
+    pub(crate) acls_by_node: Csr,
+    /// Keyed by holder number: principal `p` is `p`, group `g` is `principals + g`.
+    pub(crate) acls_by_holder: Csr,
+    pub(crate) resolved: Vec<OnceLock<Box<Resolved>>>,
+}
+
+impl Index {
+    /// The type code of `t` in this snapshot; `None` for an unknown type no row mentions (nothing can
+    /// be granted on it).
+    pub(crate) fn type_code(&self, t: &ObjectType) -> Option<TypeCode> {
+        match t.known_index() {
+            Some(ix) => Some(TypeCode(ix as u32)),
+            None => self.unknown_types.get(0, t.as_str()).map(|ix| TypeCode(KNOWN_TYPES as u32 + ix)),
+        }
+    }
+
+    /// The object type a code stands for.
+    pub(crate) fn object_type(&self, code: TypeCode) -> ObjectType {
+        match ObjectType::KNOWN.get(code.0 as usize) {
+            Some(t) => t.clone(),
+            None => ObjectType::Unknown(self.unknown_types.text(code.0.saturating_sub(KNOWN_TYPES as u32)).into()),
+        }
+    }
+
+    pub(crate) fn holder_key(&self, h: Holder) -> usize {
+        match h {
+            Holder::Principal(p) => p.ix(),
+            Holder::Group(g) => self.principals.len() + g.ix(),
+        }
+    }
+
+    pub(crate) fn principal(&self, id: &str) -> Option<PrincipalIx> {
+        self.principals.get(0, id).map(PrincipalIx)
+    }
+
+    /// Finds a queried object and its ancestors.
+    pub(crate) fn locate(&self, t: &ObjectType, id: &str) -> Located<'_> {
+        let Some(code) = self.type_code(t) else {
+            return Located { own: None, chain: &[], status: Status::Unlisted };
+        };
+        if t.is_org_singleton() && id != &*self.org_id {
+            return Located { own: None, chain: &[], status: Status::OtherOrg };
+        }
+        match self.nodes.get(code.0, id) {
+            Some(n) => self.locate_node(NodeIx(n)),
+            None => Located { own: None, chain: self.orphan_chain(code), status: Status::Unlisted },
+        }
+    }
+
+    /// The ancestors of a node already found.
+    pub(crate) fn locate_node(&self, n: NodeIx) -> Located<'_> {
+        match self.places.get(n.ix()) {
+            Some(Place::Listed(range)) => Located {
+                own: Some(n),
+                chain: self.chains.get(range.start as usize..range.end as usize).unwrap_or(&[]),
+                status: Status::Listed,
+            },
+            Some(Place::Unlisted) => Located {
+                own: Some(n),
+                chain: self.orphan_chain(TypeCode(self.nodes.tag(n.0))),
+                status: Status::Unlisted,
+            },
+            Some(Place::Dead) | None => Located { own: None, chain: &[], status: Status::Dead },
+        }
+    }
+
+    fn orphan_chain(&self, code: TypeCode) -> &[u32] {
+        match self.orphan_chains.get(code.0 as usize) {
+            Some(r) => self.chains.get(r.start as usize..r.end as usize).unwrap_or(&[]),
+            None => &[],
+        }
+    }
+
+    /// What `acl` grants, per queried type.
+    pub(crate) fn acl_coverage(&self, acl: &Acl) -> Coverage {
+        match acl.grant {
+            Grant::Permission(p, r) => {
+                let mut c = Coverage::default();
+                c.grant(p.as_set(), r);
+                c
+            }
+            Grant::Role(role, r) => match self.role_coverage.get(role.ix()) {
+                Some(c) => c.narrowed(r),
+                None => Coverage::default(),
+            },
+        }
+    }
+
+    /// The resolved grants of `p`, computed on first use.
+    pub(crate) fn resolved(&self, p: Option<PrincipalIx>) -> &Resolved {
+        let Some(p) = p else { return &NOTHING };
+        match self.resolved.get(p.ix()) {
+            Some(cell) => cell.get_or_init(|| Box::new(self.resolve(p))),
+            None => &NOTHING,
+        }
+    }
+
+    fn resolve(&self, p: PrincipalIx) -> Resolved {
+        let mut grants = DenseMap::default();
+        let holders = std::iter::once(Holder::Principal(p))
+            .chain(self.member_of.get(p.ix()).iter().map(|&g| Holder::Group(GroupIx(g))));
+        for h in holders {
+            for &a in self.acls_by_holder.get(self.holder_key(h)) {
+                if let Some(acl) = self.acls.get(a as usize) {
+                    grants.entry(acl.node).or_insert_with(Coverage::default).union(&self.acl_coverage(acl));
+                }
+            }
+        }
+        Resolved { grants }
+    }
+
+    /// Everything `resolved` holds on a located object, for an object of type `applies`.
+    pub(crate) fn permissions(&self, resolved: &Resolved, at: &Located<'_>, applies: TypeCode) -> PermissionSet {
+        at.nodes()
+            .filter_map(|n| resolved.grants.get(&n))
+            .fold(PermissionSet::empty(), |acc, c| acc | c.for_type(applies))
+    }
+
+    /// Whether `p` is a member of group `g`, through any nesting.
+    pub(crate) fn is_member(&self, p: PrincipalIx, g: GroupIx) -> bool {
+        self.member_of.get(p.ix()).binary_search(&g.0).is_ok()
+    }
+}

@@ -1,0 +1,182 @@
+//! [`Snapshot`]: a loaded, compiled ACL snapshot, and the queries a caller asks of it.
+//!
+//! Every query about one principal goes through a [`Subject`]; the `Snapshot` methods that take a
+//! principal id are shorthands that resolve the subject first. Resolution is cached per principal, so
+//! the shorthand costs one extra hash lookup, not a re-resolution.
+
+use crate::document::{self, SnapshotError, Warning};
+use crate::explain::Explanation;
+use crate::index::{self, Holder, Index};
+use crate::model::{ObjectRef, ObjectType, Permission, PermissionSet, Principal, PrincipalKind};
+use crate::subject::Subject;
+
+/// A compiled ACL snapshot of one Braintrust org.
+///
+/// Loading parses the document of spec §3.5, skips bad rows with [`Warning`]s, and compiles the index;
+/// after that every query is a few lookups, independent of how many rows the snapshot has. A `Snapshot`
+/// is `Send + Sync`: share it across threads freely.
+///
+/// # Example
+/// ```
+/// use permeval::{ObjectRef, ObjectType, Permission, Snapshot};
+///
+/// let snap = Snapshot::from_json(r#"{
+///   "org": {"id": "O"},
+///   "users": [{"id": "U_BOB"}],
+///   "groups": [{"id": "G_ENG", "org_id": "O", "name": "Engineers", "member_users": ["U_BOB"]}],
+///   "projects": [{"id": "P1", "org_id": "O", "name": "chatbot"}],
+///   "objects": [{"type": "experiment", "id": "E1", "project_id": "P1"}],
+///   "acls": [{"id": "a10", "object_type": "org_project", "object_id": "O", "group_id": "G_ENG", "permission": "update"}]
+/// }"#)?;
+/// let e1 = ObjectRef::new(ObjectType::Experiment, "E1");
+/// assert!(snap.can("U_BOB", Permission::Update, &e1));      // granted on "All projects", cascades down
+/// assert!(!snap.can("U_BOB", Permission::Delete, &e1));
+/// assert!(!snap.can("U_NOBODY", Permission::Update, &e1));  // not a member: fail closed
+/// # Ok::<(), permeval::SnapshotError>(())
+/// ```
+pub struct Snapshot {
+    index: Index,
+    warnings: Vec<Warning>,
+}
+
+impl Snapshot {
+    /// Loads a snapshot document from JSON text.
+    ///
+    /// # Errors
+    /// A [`SnapshotError`] when the document cannot be read as a snapshot at all: not JSON, the wrong
+    /// type at the top level or for a section, or a missing `org.id`. Problems inside rows are not
+    /// errors: see [`Snapshot::warnings`].
+    pub fn from_json(text: &str) -> Result<Snapshot, SnapshotError> {
+        Snapshot::from_parsed(document::parse(serde_json::de::StrRead::new(text)))
+    }
+
+    /// Loads a snapshot document from UTF-8 bytes, e.g. a fetched body, without first copying it into
+    /// a `String`.
+    ///
+    /// # Errors
+    /// As [`Snapshot::from_json`]; invalid UTF-8 inside a string is [`crate::ErrorCode::InvalidJson`].
+    pub fn from_slice(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
+        Snapshot::from_parsed(document::parse(serde_json::de::SliceRead::new(bytes)))
+    }
+
+    fn from_parsed(
+        parsed: Result<(document::Document<'_>, Vec<Warning>), SnapshotError>,
+    ) -> Result<Snapshot, SnapshotError> {
+        let (doc, mut warnings) = parsed?;
+        let index = index::build(doc, &mut warnings);
+        Ok(Snapshot { index, warnings })
+    }
+
+    /// The rows and entries that were skipped (or kept with a caveat) while loading, in document order
+    /// of discovery.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// The id of the org this snapshot describes.
+    pub fn org_id(&self) -> &str {
+        &self.index.org_id
+    }
+
+    /// The org's members: users, then service accounts, in snapshot order.
+    ///
+    /// # Example
+    /// ```
+    /// # use permeval::{PrincipalKind, Snapshot};
+    /// let snap = Snapshot::from_json(r#"{"org": {"id": "O"}, "users": [{"id": "U"}], "service_accounts": [{"id": "SA"}]}"#)?;
+    /// let kinds: Vec<_> = snap.principals().map(|p| (p.id, p.kind)).collect();
+    /// assert_eq!(kinds, [("U", PrincipalKind::User), ("SA", PrincipalKind::ServiceAccount)]);
+    /// # Ok::<(), permeval::SnapshotError>(())
+    /// ```
+    pub fn principals(&self) -> impl Iterator<Item = Principal<'_>> {
+        let ix = &self.index;
+        ix.service_account.iter().enumerate().map(move |(p, &sa)| Principal {
+            id: ix.principals.text(p as u32),
+            kind: if sa { PrincipalKind::ServiceAccount } else { PrincipalKind::User },
+        })
+    }
+
+    /// Resolves a principal (user or service account) once, for many queries.
+    ///
+    /// An id that is not a member of the org gives a subject that is denied everything (spec §4.2 step 0).
+    ///
+    /// # Example
+    /// ```
+    /// # use permeval::{ObjectRef, ObjectType, Permission, Snapshot};
+    /// # let snap = Snapshot::from_json(r#"{"org": {"id": "O"}, "users": [{"id": "U"}],
+    /// #   "acls": [{"id": "a", "object_type": "project", "object_id": "P1", "user_id": "U", "permission": "read"}]}"#)?;
+    /// let me = snap.subject("U");
+    /// assert!(me.is_member());
+    /// assert!(me.can(Permission::Read, &ObjectRef::new(ObjectType::Project, "P1")));
+    /// assert!(!snap.subject("stranger").is_member());
+    /// # Ok::<(), permeval::SnapshotError>(())
+    /// ```
+    pub fn subject(&self, principal: &str) -> Subject<'_> {
+        Subject::new(&self.index, self.index.principal(principal))
+    }
+
+    /// Whether `principal` holds `permission` on `object` (spec §4.2).
+    pub fn can(&self, principal: &str, permission: Permission, object: &ObjectRef<'_>) -> bool {
+        self.subject(principal).can(permission, object)
+    }
+
+    /// Every permission `principal` holds on `object`; [`PermissionSet::manages_access`] gives the
+    /// "manage access" aggregate.
+    pub fn effective(&self, principal: &str, object: &ObjectRef<'_>) -> PermissionSet {
+        self.subject(principal).effective(object)
+    }
+
+    /// Whether `principal` may create an object of type `child` directly under `parent` (spec §4.3 j).
+    pub fn can_create(&self, principal: &str, child: &ObjectType, parent: &ObjectRef<'_>) -> bool {
+        self.subject(principal).can_create(child, parent)
+    }
+
+    /// Why `principal` does or does not hold `permission` on `object`.
+    pub fn explain(&self, principal: &str, permission: Permission, object: &ObjectRef<'_>) -> Explanation<'_> {
+        self.subject(principal).explain(permission, object)
+    }
+
+    /// The ids of every org member (users and service accounts) who holds `permission` on `object`, in
+    /// snapshot order.
+    ///
+    /// # Example
+    /// ```
+    /// # use permeval::{ObjectRef, ObjectType, Permission, Snapshot};
+    /// let snap = Snapshot::from_json(r#"{"org": {"id": "O"}, "users": [{"id": "U1"}, {"id": "U2"}],
+    ///   "service_accounts": [{"id": "SA"}],
+    ///   "groups": [{"id": "G", "org_id": "O", "name": "g", "member_users": ["SA", "U2"]}],
+    ///   "acls": [{"id": "a", "object_type": "organization", "object_id": "O", "group_id": "G", "permission": "read"}]}"#)?;
+    /// assert_eq!(snap.who_can(Permission::Read, &ObjectRef::new(ObjectType::Organization, "O")), ["U2", "SA"]);
+    /// # Ok::<(), permeval::SnapshotError>(())
+    /// ```
+    pub fn who_can(&self, permission: Permission, object: &ObjectRef<'_>) -> Vec<&str> {
+        let ix = &self.index;
+        let Some(applies) = ix.type_code(&object.object_type) else { return Vec::new() };
+        let at = ix.locate(&object.object_type, object.id);
+        let mut holds = vec![false; ix.principals.len()];
+        for node in at.nodes() {
+            for &a in ix.acls_by_node.get(node.ix()) {
+                let Some(acl) = ix.acls.get(a as usize) else { continue };
+                if !ix.acl_coverage(acl).for_type(applies).allows(permission) {
+                    continue;
+                }
+                let members = match &acl.holder {
+                    Holder::Principal(p) => std::slice::from_ref(&p.0),
+                    Holder::Group(g) => ix.members.get(g.ix()),
+                };
+                for &p in members {
+                    if let Some(h) = holds.get_mut(p as usize) {
+                        *h = true;
+                    }
+                }
+            }
+        }
+        holds.iter().enumerate().filter(|(_, h)| **h).map(|(p, _)| ix.principals.text(p as u32)).collect()
+    }
+
+    /// The ids of every live object of `object_type` listed in the snapshot on which `principal` holds
+    /// `permission`, in snapshot order.
+    pub fn accessible(&self, principal: &str, permission: Permission, object_type: &ObjectType) -> Vec<&str> {
+        self.subject(principal).accessible(permission, object_type)
+    }
+}

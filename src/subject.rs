@@ -1,0 +1,129 @@
+//! [`Subject`]: one principal, resolved once, asked many questions.
+
+use crate::explain::{self, Explanation};
+use crate::index::{Index, PrincipalIx, Resolved};
+use crate::model::{ObjectRef, ObjectType, Permission, PermissionSet};
+
+/// A principal (user or service account) with its grants resolved: the union over the principal's own
+/// ACLs and those of every group it belongs to, per object. Each check is then one lookup per ancestor.
+///
+/// Get one from [`crate::Snapshot::subject`]. A principal who is not a member of the org is denied
+/// everything.
+///
+/// # Example
+/// ```
+/// use permeval::{ObjectRef, ObjectType, Permission, PermissionSet, Snapshot};
+///
+/// let snap = Snapshot::from_json(r#"{"org": {"id": "O"}, "users": [{"id": "U"}],
+///   "projects": [{"id": "P1", "org_id": "O", "name": "p"}],
+///   "objects": [{"type": "experiment", "id": "E1", "project_id": "P1"},
+///               {"type": "dataset", "id": "D1", "project_id": "P1"}],
+///   "acls": [{"id": "a", "object_type": "project", "object_id": "P1", "user_id": "U",
+///             "permission": "read", "restrict_object_type": "experiment"}]}"#)?;
+/// let me = snap.subject("U");
+/// let mut out = Vec::new();
+/// me.effective_batch(&ObjectType::Experiment, ["E1", "E404"], &mut out);
+/// // E404 is not in the snapshot: only org-wide grants could reach it (spec §4.4 p).
+/// assert_eq!(out, [PermissionSet::READ, PermissionSet::empty()]);
+/// assert_eq!(me.accessible(Permission::Read, &ObjectType::Experiment), ["E1"]);
+/// assert!(me.accessible(Permission::Read, &ObjectType::Dataset).is_empty());
+/// # Ok::<(), permeval::SnapshotError>(())
+/// ```
+#[derive(Clone, Copy)]
+pub struct Subject<'s> {
+    index: &'s Index,
+    principal: Option<PrincipalIx>,
+    resolved: &'s Resolved,
+}
+
+impl<'s> Subject<'s> {
+    pub(crate) fn new(index: &'s Index, principal: Option<PrincipalIx>) -> Self {
+        Subject { index, principal, resolved: index.resolved(principal) }
+    }
+
+    /// Whether the principal is a user or service account of the org.
+    pub fn is_member(&self) -> bool {
+        self.principal.is_some()
+    }
+
+    /// The principal's id, when it is a member.
+    pub fn principal_id(&self) -> Option<&'s str> {
+        self.principal.map(|p| self.index.principals.text(p.0))
+    }
+
+    /// Whether the principal holds `permission` on `object`.
+    pub fn can(&self, permission: Permission, object: &ObjectRef<'_>) -> bool {
+        self.effective(object).allows(permission)
+    }
+
+    /// Every permission the principal holds on `object`.
+    pub fn effective(&self, object: &ObjectRef<'_>) -> PermissionSet {
+        self.permissions(&object.object_type, object.id)
+    }
+
+    fn permissions(&self, object_type: &ObjectType, id: &str) -> PermissionSet {
+        let Some(code) = self.index.type_code(object_type) else {
+            return PermissionSet::empty();
+        };
+        let at = self.index.locate(object_type, id);
+        self.index.permissions(self.resolved, &at, code)
+    }
+
+    /// Whether the principal may create an object of type `child` directly under `parent`: `create` on
+    /// the parent or an ancestor, by a grant that applies to `child`'s type (spec §4.3 j). Pairs that the
+    /// containment tree does not allow (see [`ObjectType::can_be_created_under`]) answer false.
+    pub fn can_create(&self, child: &ObjectType, parent: &ObjectRef<'_>) -> bool {
+        if !child.can_be_created_under(&parent.object_type) {
+            return false;
+        }
+        let Some(code) = self.index.type_code(child) else {
+            return false;
+        };
+        let at = self.index.locate(&parent.object_type, parent.id);
+        self.index.permissions(self.resolved, &at, code).allows(Permission::Create)
+    }
+
+    /// The ids of every live object of `object_type` listed in the snapshot on which the principal
+    /// holds `permission`, in snapshot order.
+    pub fn accessible(&self, permission: Permission, object_type: &ObjectType) -> Vec<&'s str> {
+        let Some(code) = self.index.type_code(object_type) else {
+            return Vec::new();
+        };
+        let listed = self.index.listed.get(code.0 as usize).map(Vec::as_slice).unwrap_or(&[]);
+        listed
+            .iter()
+            .filter(|&&n| {
+                let at = self.index.locate_node(n);
+                self.index.permissions(self.resolved, &at, code).allows(permission)
+            })
+            .map(|n| self.index.nodes.text(n.0))
+            .collect()
+    }
+
+    /// [`Subject::effective`] for many objects of one type: `out` is cleared and then holds one set per
+    /// id, in order. Reusing `out` across calls avoids allocating.
+    pub fn effective_batch<I, S>(&self, object_type: &ObjectType, ids: I, out: &mut Vec<PermissionSet>)
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        out.clear();
+        out.extend(ids.into_iter().map(|id| self.permissions(object_type, id.as_ref())));
+    }
+
+    /// [`Subject::can`] for many objects of one type: `out` is cleared and then holds one answer per id.
+    pub fn can_batch<I, S>(&self, permission: Permission, object_type: &ObjectType, ids: I, out: &mut Vec<bool>)
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        out.clear();
+        out.extend(ids.into_iter().map(|id| self.permissions(object_type, id.as_ref()).allows(permission)));
+    }
+
+    /// Why the principal does or does not hold `permission` on `object`: every grant path that allows it,
+    /// or the reason for a denial with the nearest grants of that permission.
+    pub fn explain(&self, permission: Permission, object: &ObjectRef<'_>) -> Explanation<'s> {
+        explain::explain(self.index, self.principal, permission, object)
+    }
+}
