@@ -267,7 +267,10 @@ fn path<'s>(
     };
     GrantPath {
         acl_id: index.acl_ids.text(acl.id),
-        on: ObjectRef { object_type: index.object_type(TypeCode(index.nodes.tag(node.0))), id: index.nodes.text(node.0) },
+        on: ObjectRef {
+            object_type: index.object_type(TypeCode(index.nodes.tag(node.0))),
+            id: index.nodes.text(node.0),
+        },
         holder,
         group_chain,
         role_chain: roles.iter().map(|r| index.roles.text(r.0)).collect(),

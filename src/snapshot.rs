@@ -39,6 +39,20 @@ pub struct Snapshot {
     warnings: Vec<Warning>,
 }
 
+impl std::fmt::Debug for Snapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Snapshot")
+            .field("org_id", &self.index.org_id)
+            .field("principals", &self.index.principals.len())
+            .field("groups", &self.index.groups.len())
+            .field("roles", &self.index.roles.len())
+            .field("objects", &self.index.nodes.len())
+            .field("acls", &self.index.acls.len())
+            .field("warnings", &self.warnings.len())
+            .finish()
+    }
+}
+
 impl Snapshot {
     /// Loads a snapshot document from JSON text.
     ///

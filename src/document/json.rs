@@ -143,6 +143,9 @@ impl<'de> Visitor<'de> for KeyIn {
 pub(crate) const MAX_FIELDS: usize = 10;
 
 /// One row as read: either not an object at all, or the values of the requested fields.
+// Rows live on the stack one at a time while a section streams past; boxing the big variant would cost an
+// allocation per row for nothing.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Row<'a> {
     NotObject(&'static str),
     Fields(Fields<'a>),

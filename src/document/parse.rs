@@ -29,7 +29,9 @@ where
         Some(Value::Str(id)) if !id.is_empty() => id,
         Some(Value::Str(_)) => return Err(missing_org("`org.id` is empty", "org.id")),
         Some(Value::Null) | None => return Err(missing_org("`org.id` is missing", "org.id")),
-        Some(other) => return Err(missing_org(&format!("`org.id` must be a string, found {}", other.kind()), "org.id")),
+        Some(other) => {
+            return Err(missing_org(&format!("`org.id` must be a string, found {}", other.kind()), "org.id"));
+        }
     };
     Ok((Document { org_id, ..doc }, warnings))
 }
@@ -119,20 +121,52 @@ impl<'de> Visitor<'de> for DocumentSeed<'_, '_> {
             let w = &mut *self.warnings;
             match name {
                 "org" => org = Some(map.next_value_seed(OrgSeed(t))?),
-                "users" => doc.users = map.next_value_seed(Section::new(name, t, w, |cx, row| cx.principal(row), rows::PRINCIPAL_FIELDS))?,
+                "users" => {
+                    doc.users = map.next_value_seed(Section::new(
+                        name,
+                        t,
+                        w,
+                        |cx, row| cx.principal(row),
+                        rows::PRINCIPAL_FIELDS,
+                    ))?
+                }
                 "service_accounts" => {
-                    doc.service_accounts =
-                        map.next_value_seed(Section::new(name, t, w, |cx, row| cx.principal(row), rows::PRINCIPAL_FIELDS))?
+                    doc.service_accounts = map.next_value_seed(Section::new(
+                        name,
+                        t,
+                        w,
+                        |cx, row| cx.principal(row),
+                        rows::PRINCIPAL_FIELDS,
+                    ))?
                 }
-                "groups" => doc.groups = map.next_value_seed(Section::new(name, t, w, |cx, row| cx.group(row), rows::GROUP_FIELDS))?,
-                "roles" => doc.roles = map.next_value_seed(Section::new(name, t, w, |cx, row| cx.role(row), rows::ROLE_FIELDS))?,
-                "projects" => doc.projects = map.next_value_seed(Section::new(name, t, w, |cx, row| cx.project(row), rows::PROJECT_FIELDS))?,
+                "groups" => {
+                    doc.groups =
+                        map.next_value_seed(Section::new(name, t, w, |cx, row| cx.group(row), rows::GROUP_FIELDS))?
+                }
+                "roles" => {
+                    doc.roles =
+                        map.next_value_seed(Section::new(name, t, w, |cx, row| cx.role(row), rows::ROLE_FIELDS))?
+                }
+                "projects" => {
+                    doc.projects =
+                        map.next_value_seed(Section::new(name, t, w, |cx, row| cx.project(row), rows::PROJECT_FIELDS))?
+                }
                 "project_groups" => {
-                    doc.project_groups =
-                        map.next_value_seed(Section::new(name, t, w, |cx, row| cx.project_group(row), rows::PROJECT_GROUP_FIELDS))?
+                    doc.project_groups = map.next_value_seed(Section::new(
+                        name,
+                        t,
+                        w,
+                        |cx, row| cx.project_group(row),
+                        rows::PROJECT_GROUP_FIELDS,
+                    ))?
                 }
-                "objects" => doc.objects = map.next_value_seed(Section::new(name, t, w, |cx, row| cx.object(row), rows::OBJECT_FIELDS))?,
-                _ => doc.acls = map.next_value_seed(Section::new(name, t, w, |cx, row| cx.acl(row), rows::ACL_FIELDS))?,
+                "objects" => {
+                    doc.objects =
+                        map.next_value_seed(Section::new(name, t, w, |cx, row| cx.object(row), rows::OBJECT_FIELDS))?
+                }
+                _ => {
+                    doc.acls = map.next_value_seed(Section::new(name, t, w, |cx, row| cx.acl(row), rows::ACL_FIELDS))?
+                }
             }
             self.tracker.section.set(None);
         }
@@ -154,7 +188,9 @@ impl<'de> DeserializeSeed<'de> for OrgSeed<'_> {
                 Err(self.0.fail(ErrorCode::WrongType, format_args!("`org` must be an object, found {kind}")))
             }
             Row::Fields(mut f) => match f.duplicate {
-                Some(key) => Err(self.0.fail(ErrorCode::DuplicateKey, format_args!("key `{key}` appears twice in `org`"))),
+                Some(key) => {
+                    Err(self.0.fail(ErrorCode::DuplicateKey, format_args!("key `{key}` appears twice in `org`")))
+                }
                 None => Ok(f.take("id")),
             },
         }

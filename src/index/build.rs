@@ -13,8 +13,8 @@ use std::sync::OnceLock;
 
 use super::closure::{memberships, role_coverage};
 use super::{
-    Acl, Coverage, Csr, DenseHasher, Grant, GroupIx, Holder, Index, Interner, NodeIx, Place, PrincipalIx,
-    RoleIx, TypeCode,
+    Acl, Coverage, Csr, DenseHasher, Grant, GroupIx, Holder, Index, Interner, NodeIx, Place, PrincipalIx, RoleIx,
+    TypeCode,
 };
 use crate::document::{AclGrant, AclHolder, Document, Warning, WarningCode};
 use crate::model::{KNOWN_TYPES, ObjectType};
@@ -204,10 +204,9 @@ pub(crate) fn build(doc: Document<'_>, warnings: &mut Vec<Warning>) -> Index {
         t.list(log);
     }
 
-    for (section, rows, ty, live) in [
-        ("groups", &group_rows, ObjectType::Group, &group_live),
-        ("roles", &role_rows, ObjectType::Role, &role_live),
-    ] {
+    for (section, rows, ty, live) in
+        [("groups", &group_rows, ObjectType::Group, &group_live), ("roles", &role_rows, ObjectType::Role, &role_live)]
+    {
         let names = if section == "groups" { &groups } else { &roles };
         for (ix, _) in rows.iter().enumerate() {
             let alive = live.get(ix).copied().unwrap_or(false);
@@ -285,7 +284,11 @@ pub(crate) fn build(doc: Document<'_>, warnings: &mut Vec<Warning>) -> Index {
             AclHolder::Group(id) => match groups.get(0, id) {
                 Some(g) => Holder::Group(GroupIx(g)),
                 None => {
-                    b.warn(WarningCode::UnknownGroup, format!("group `{id}` is not in `groups`; ignored"), path("group_id"));
+                    b.warn(
+                        WarningCode::UnknownGroup,
+                        format!("group `{id}` is not in `groups`; ignored"),
+                        path("group_id"),
+                    );
                     continue;
                 }
             },
@@ -311,7 +314,11 @@ pub(crate) fn build(doc: Document<'_>, warnings: &mut Vec<Warning>) -> Index {
             None => t.add(c, &a.object_id, Place::Unlisted),
         };
         if tuples.contains(&(node, holder, grant)) {
-            b.warn(WarningCode::DuplicateAcl, "the same grant as an earlier ACL; ignored".into(), format!("acls[{}]", a.at));
+            b.warn(
+                WarningCode::DuplicateAcl,
+                "the same grant as an earlier ACL; ignored".into(),
+                format!("acls[{}]", a.at),
+            );
             continue;
         }
         let (id, new) = acl_ids.intern(0, &a.id);

@@ -141,10 +141,7 @@ impl ObjectType {
 
     /// Types that live inside a project and are listed in the snapshot's `objects` with a `project_id`.
     pub fn is_project_child(&self) -> bool {
-        matches!(
-            self,
-            ObjectType::Experiment | ObjectType::Dataset | ObjectType::Prompt | ObjectType::PromptSession
-        )
+        matches!(self, ObjectType::Experiment | ObjectType::Dataset | ObjectType::Prompt | ObjectType::PromptSession)
     }
 
     /// Whether an object of this type may be created directly under an object of type `parent`
@@ -164,10 +161,7 @@ impl ObjectType {
 
 impl From<&str> for ObjectType {
     fn from(name: &str) -> Self {
-        ObjectType::KNOWN
-            .into_iter()
-            .find(|t| t.as_str() == name)
-            .unwrap_or_else(|| ObjectType::Unknown(name.into()))
+        ObjectType::KNOWN.into_iter().find(|t| t.as_str() == name).unwrap_or_else(|| ObjectType::Unknown(name.into()))
     }
 }
 

@@ -128,7 +128,10 @@ impl fmt::Display for ParsePermissionError {
         write!(f, "unknown permission `{}`", self.given)?;
         match self.suggestion() {
             Some(p) => write!(f, " (did you mean `{p}`?)"),
-            None => write!(f, " (expected one of create, read, update, delete, create_acls, read_acls, update_acls, delete_acls)"),
+            None => write!(
+                f,
+                " (expected one of create, read, update, delete, create_acls, read_acls, update_acls, delete_acls)"
+            ),
         }
     }
 }
