@@ -1,7 +1,35 @@
 #!/usr/bin/env bash
-# Runs every test: formatting, lints, and the Rust unit, integration and doc tests.
+# Runs every test: formatting and lints; the Rust unit, integration and doc tests; the package build; the
+# wasm-bindgen-test suite in Node and in headless Chromium; the JS tests against the built package (ESM,
+# CommonJS, a plain browser page); and the TypeScript type check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+step() { printf '\n=== %s\n' "$*"; }
+
+step "set-up"
+./scripts/setup.sh --browser
+
+step "format and lints"
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+
+step "Rust tests (native)"
 cargo test
+
+step "package build"
+./scripts/build-pkg.sh
+# The tests import 'permeval' by name, as an app does.
+ln -sfn ../pkg node_modules/permeval
+
+step "wasm-bindgen-test: Node and headless Chromium"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target wasm32-unknown-unknown --test wasm_node --test wasm_browser
+
+step "JS tests against the package (Node ESM + CJS, Chromium page)"
+node --test tests/js/
+
+step "TypeScript types (tsc --strict)"
+node_modules/.bin/tsc -p tests/types
+
+step "all tests passed"

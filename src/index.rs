@@ -142,6 +142,8 @@ pub(crate) static NOTHING: Resolved = Resolved { grants: HashMap::with_hasher(Bu
 
 /// The compiled snapshot.
 pub(crate) struct Index {
+    /// Unique per index built in this process, so a [`crate::SubjectKey`] cannot be used on another.
+    pub(crate) instance: u64,
     pub(crate) org_id: Box<str>,
     /// Names of unknown object types; type code = `KNOWN_TYPES + index`.
     pub(crate) unknown_types: Interner,

@@ -67,12 +67,14 @@ mod index;
 mod model;
 mod snapshot;
 mod subject;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use document::{ErrorCode, SnapshotError, Warning, WarningCode};
 pub use explain::{Decision, DenialReason, Explanation, GrantHolder, GrantPath};
 pub use model::{ObjectRef, ObjectType, ParsePermissionError, Permission, PermissionSet, Principal, PrincipalKind};
 pub use snapshot::Snapshot;
-pub use subject::Subject;
+pub use subject::{Subject, SubjectKey};
 
 // The README's Rust examples run as doctests, so the README cannot drift from the code.
 #[doc = include_str!("../README.md")]

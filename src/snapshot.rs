@@ -8,7 +8,7 @@ use crate::document::{self, SnapshotError, Warning};
 use crate::explain::Explanation;
 use crate::index::{self, Holder, Index};
 use crate::model::{ObjectRef, ObjectType, Permission, PermissionSet, Principal, PrincipalKind};
-use crate::subject::Subject;
+use crate::subject::{Subject, SubjectKey};
 
 /// A compiled ACL snapshot of one Braintrust org.
 ///
@@ -127,6 +127,25 @@ impl Snapshot {
     /// ```
     pub fn subject(&self, principal: &str) -> Subject<'_> {
         Subject::new(&self.index, self.index.principal(principal))
+    }
+
+    /// The subject a [`SubjectKey`] stands for, without looking the principal up again.
+    ///
+    /// # Example
+    /// ```
+    /// # use permeval::{ObjectRef, ObjectType, Permission, Snapshot};
+    /// let snap = Snapshot::from_json(r#"{"org": {"id": "O"}, "users": [{"id": "U"}],
+    ///   "acls": [{"id": "a", "object_type": "organization", "object_id": "O", "user_id": "U", "permission": "read"}]}"#)?;
+    /// let key = snap.subject("U").key();
+    /// let org = ObjectRef::new(ObjectType::Organization, "O");
+    /// assert!(snap.subject_by_key(key).can(Permission::Read, &org));
+    /// // A key from another snapshot names no one there.
+    /// let other = Snapshot::from_json(r#"{"org": {"id": "O"}, "users": [{"id": "U"}]}"#)?;
+    /// assert!(!other.subject_by_key(key).is_member());
+    /// # Ok::<(), permeval::SnapshotError>(())
+    /// ```
+    pub fn subject_by_key(&self, key: SubjectKey) -> Subject<'_> {
+        Subject::new(&self.index, key.principal_on(&self.index))
     }
 
     /// Whether `principal` holds `permission` on `object` (spec §4.2).

@@ -36,9 +36,36 @@ pub struct Subject<'s> {
     resolved: &'s Resolved,
 }
 
+impl std::fmt::Debug for Subject<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Subject").field("principal", &self.principal_id()).finish()
+    }
+}
+
+/// A resolved subject without the borrow: see [`Subject::key`]. A key used on a snapshot other than the
+/// one that made it names no one, and so is denied everything.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SubjectKey {
+    instance: u64,
+    principal: Option<PrincipalIx>,
+}
+
+impl SubjectKey {
+    pub(crate) fn principal_on(self, index: &Index) -> Option<PrincipalIx> {
+        self.principal.filter(|_| self.instance == index.instance)
+    }
+}
+
 impl<'s> Subject<'s> {
     pub(crate) fn new(index: &'s Index, principal: Option<PrincipalIx>) -> Self {
         Subject { index, principal, resolved: index.resolved(principal) }
+    }
+
+    /// A copyable, lifetime-free handle to this subject, for holding it where a borrow cannot live (a JS
+    /// object, a struct field); [`crate::Snapshot::subject_by_key`] turns it back into a `Subject` without
+    /// looking the principal up again.
+    pub fn key(&self) -> SubjectKey {
+        SubjectKey { instance: self.index.instance, principal: self.principal }
     }
 
     /// Whether the principal is a user or service account of the org.

@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 use std::ops::Range;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::closure::{memberships, role_coverage};
 use super::{
@@ -18,6 +19,8 @@ use super::{
 };
 use crate::document::{AclGrant, AclHolder, Document, Warning, WarningCode};
 use crate::model::{KNOWN_TYPES, ObjectType};
+
+static NEXT_INSTANCE: AtomicU64 = AtomicU64::new(1);
 
 /// Compiles a validated document, adding the cross-row warnings to `warnings`.
 pub(crate) fn build(doc: Document<'_>, warnings: &mut Vec<Warning>) -> Index {
@@ -360,6 +363,7 @@ pub(crate) fn build(doc: Document<'_>, warnings: &mut Vec<Warning>) -> Index {
     let mut listed = t.listed;
     listed.resize_with(KNOWN_TYPES + b.unknown_types.len(), Vec::new);
     Index {
+        instance: NEXT_INSTANCE.fetch_add(1, Ordering::Relaxed),
         org_id: org.into(),
         unknown_types: b.unknown_types,
         resolved: (0..principals.len()).map(|_| OnceLock::new()).collect(),

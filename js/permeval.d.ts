@@ -1,0 +1,42 @@
+// The package's types: the classes and data types generated from the Rust bindings, and init/initSync
+// declared without wasm-bindgen's `InitOutput` (the raw wasm exports, typed with `any`, which no caller
+// should touch).
+export { Snapshot, Subject } from './web/permeval.js';
+export type {
+  AclRow,
+  DenialReason,
+  ErrorCode,
+  Explanation,
+  GrantPath,
+  GroupRow,
+  ObjectRow,
+  ObjectType,
+  ObjectTypeName,
+  OrgRow,
+  Permission,
+  PermevalError,
+  Principal,
+  ProjectGroupRow,
+  ProjectRow,
+  RolePermission,
+  RoleRow,
+  ServiceAccountRow,
+  SnapshotDocument,
+  UserRow,
+  Warning,
+  WarningCode,
+} from './web/permeval.js';
+
+/** Where the `.wasm` comes from when `init` is given something: a URL, a response, bytes or a module. */
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+export type SyncInitInput = BufferSource | WebAssembly.Module;
+
+/** Instantiates the module asynchronously; by default it fetches `permeval_bg.wasm` next to the glue.
+ *  Safe to call more than once. In Node the package is ready at import and this does nothing more. */
+export default function init(
+  moduleOrPath?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>,
+): Promise<unknown>;
+
+/** Instantiates the module synchronously from bytes or a compiled module (workerd: `initSync({ module })`).
+ *  Safe to call more than once. */
+export function initSync(module: { module: SyncInitInput } | SyncInitInput): unknown;

@@ -1,0 +1,142 @@
+//! Conversions between JS values and core types, and the one place errors become JS exceptions.
+
+use js_sys::{Array, Error, Reflect};
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+
+use crate::{
+    Decision, Explanation, GrantHolder, GrantPath, ObjectType, Permission, PermissionSet, SnapshotError, Warning,
+};
+
+/// Builds the `Error` every failure throws: `name` is `"PermevalError"`, and `code`, `message` and `path`
+/// say what and where (`line` and `column` too, for syntax errors).
+pub(crate) fn error(code: &str, message: &str, path: &str, position: Option<(usize, usize)>) -> JsValue {
+    let e = Error::new(message);
+    e.set_name("PermevalError");
+    let set = |k: &str, v: JsValue| {
+        // Setting a plain property on a fresh Error object cannot fail.
+        let _ = Reflect::set(&e, &JsValue::from_str(k), &v);
+    };
+    set("code", JsValue::from_str(code));
+    set("path", JsValue::from_str(path));
+    if let Some((line, column)) = position {
+        set("line", JsValue::from_f64(line as f64));
+        set("column", JsValue::from_f64(column as f64));
+    }
+    e.into()
+}
+
+pub(crate) fn snapshot_error(e: &SnapshotError) -> JsValue {
+    let position = e.line().zip(e.column());
+    error(e.code().as_str(), e.message(), e.path(), position)
+}
+
+/// A permission name from JS; anything but one of the eight throws, so typos surface in development.
+pub(crate) fn permission(name: &str) -> Result<Permission, JsValue> {
+    name.parse::<Permission>().map_err(|e| error("unknown_permission", &e.to_string(), "permission", None))
+}
+
+/// An object type name from JS; unknown names are evaluated as unknown types, never rejected.
+pub(crate) fn object_type(name: &str) -> ObjectType {
+    ObjectType::from(name)
+}
+
+/// A permission set as `Permission[]` in canonical order.
+pub(crate) fn permission_names(set: PermissionSet) -> Array {
+    set.iter_permissions().map(|p| JsValue::from_str(p.as_str())).collect()
+}
+
+pub(crate) fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> Array {
+    items.into_iter().map(JsValue::from_str).collect()
+}
+
+/// Plain JS objects (no `Map`s), which is what the TypeScript types promise.
+fn to_js<T: Serialize>(value: &T) -> JsValue {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&serializer).unwrap_or(JsValue::NULL)
+}
+
+#[derive(Serialize)]
+struct WarningJs<'a> {
+    code: &'a str,
+    message: &'a str,
+    path: &'a str,
+}
+
+pub(crate) fn warnings(ws: &[Warning]) -> JsValue {
+    let rows: Vec<WarningJs<'_>> =
+        ws.iter().map(|w| WarningJs { code: w.code().as_str(), message: w.message(), path: w.path() }).collect();
+    to_js(&rows)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ObjectJs<'a> {
+    r#type: &'a str,
+    id: &'a str,
+}
+
+#[derive(Serialize)]
+struct HolderJs<'a> {
+    kind: &'a str,
+    id: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GrantPathJs<'a> {
+    acl_id: &'a str,
+    on: ObjectJs<'a>,
+    holder: HolderJs<'a>,
+    group_chain: &'a [&'a str],
+    role_chain: &'a [&'a str],
+    restriction: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExplanationJs<'a> {
+    allowed: bool,
+    permission: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paths: Option<Vec<GrantPathJs<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nearest: Option<Vec<GrantPathJs<'a>>>,
+}
+
+fn grant_path<'a>(p: &'a GrantPath<'_>) -> GrantPathJs<'a> {
+    let holder = match p.holder {
+        GrantHolder::User(id) => HolderJs { kind: "user", id },
+        GrantHolder::Group(id) => HolderJs { kind: "group", id },
+    };
+    GrantPathJs {
+        acl_id: p.acl_id,
+        on: ObjectJs { r#type: p.on.object_type.as_str(), id: p.on.id },
+        holder,
+        group_chain: &p.group_chain,
+        role_chain: &p.role_chain,
+        restriction: p.restriction.as_ref().map(ObjectType::as_str),
+    }
+}
+
+pub(crate) fn explanation(e: &Explanation<'_>) -> JsValue {
+    let out = match &e.decision {
+        Decision::Allowed { paths } => ExplanationJs {
+            allowed: true,
+            permission: e.permission.as_str(),
+            reason: None,
+            paths: Some(paths.iter().map(grant_path).collect()),
+            nearest: None,
+        },
+        Decision::Denied { reason, nearest } => ExplanationJs {
+            allowed: false,
+            permission: e.permission.as_str(),
+            reason: Some(reason.as_str()),
+            paths: None,
+            nearest: Some(nearest.iter().map(grant_path).collect()),
+        },
+    };
+    to_js(&out)
+}

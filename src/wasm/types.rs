@@ -1,0 +1,131 @@
+//! The TypeScript types of the JS API, appended to the generated `.d.ts`.
+//!
+//! Written by hand because they describe JS values the bindings build and accept, not Rust types; the
+//! type-check test (`tests/types/usage.ts`, run with `tsc --strict`) keeps them honest, including a
+//! misspelled permission that must not compile.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** The eight permissions of Braintrust's ACL API, in canonical order. */
+export type Permission =
+  | "create" | "read" | "update" | "delete"
+  | "create_acls" | "read_acls" | "update_acls" | "delete_acls";
+
+/** The object types of Braintrust's ACL model. A type added later is still accepted at run time (cast it):
+ *  grants then reach only that exact object. */
+export type ObjectType =
+  | "organization" | "org_project" | "project_group" | "project"
+  | "experiment" | "dataset" | "prompt" | "prompt_session" | "project_log"
+  | "group" | "role" | "org_member" | "org_audit_logs" | "org_ai_secret" | "ai_secret";
+
+/** An object-type name as it may appear in a document: a known type, or one added to Braintrust later. */
+export type ObjectTypeName = ObjectType | (string & {});
+
+/** A row skipped (or kept with a caveat) while loading. */
+export interface Warning {
+  /** A stable code, e.g. "unknown_role". */
+  code: WarningCode;
+  message: string;
+  /** A JSON path such as "acls[17].role_id". */
+  path: string;
+}
+
+export type WarningCode =
+  | "null_section" | "not_an_object" | "wrong_type" | "missing_field" | "duplicate_key"
+  | "invalid_acl_principal" | "invalid_acl_grant" | "unknown_permission" | "unknown_object_type"
+  | "unknown_principal" | "unknown_group" | "unknown_role" | "unknown_project" | "foreign_org"
+  | "duplicate_id" | "duplicate_acl";
+
+/** The codes a thrown `PermevalError` carries. */
+export type ErrorCode =
+  | "invalid_json" | "nesting_too_deep" | "wrong_type" | "duplicate_key" | "missing_org_id"
+  | "unknown_permission";
+
+/** What every method throws on bad input: an `Error` named "PermevalError". */
+export interface PermevalError extends Error {
+  name: "PermevalError";
+  code: ErrorCode;
+  /** Where: a JSON path in the document ("" for the whole document), or the argument's name. */
+  path: string;
+  line?: number;
+  column?: number;
+}
+
+export interface Principal {
+  id: string;
+  kind: "user" | "service_account";
+}
+
+export type DenialReason =
+  | "not_a_member" | "object_deleted" | "other_org" | "object_unknown"
+  | "restricted_to_other_type" | "no_grant";
+
+/** One ACL row that grants (or would grant) the permission, and how it reaches the principal. */
+export interface GrantPath {
+  aclId: string;
+  /** The object the ACL sits on: the queried object or one of its ancestors. */
+  on: { type: ObjectTypeName; id: string };
+  holder: { kind: "user" | "group"; id: string };
+  /** Group ids from one the principal is directly in up to the holder; empty for direct grants. */
+  groupChain: string[];
+  /** Role ids from the ACL's role down to the one that lists the permission. */
+  roleChain: string[];
+  restriction: ObjectTypeName | null;
+}
+
+export type Explanation =
+  | { allowed: true; permission: Permission; paths: GrantPath[] }
+  | { allowed: false; permission: Permission; reason: DenialReason; nearest: GrantPath[] };
+
+/** The snapshot document: rows as Braintrust's API returns them (unknown fields are ignored). */
+export interface SnapshotDocument {
+  org: OrgRow;
+  users?: UserRow[] | null;
+  service_accounts?: ServiceAccountRow[] | null;
+  groups?: GroupRow[] | null;
+  roles?: RoleRow[] | null;
+  projects?: ProjectRow[] | null;
+  project_groups?: ProjectGroupRow[] | null;
+  objects?: ObjectRow[] | null;
+  acls?: AclRow[] | null;
+}
+
+export interface OrgRow { id: string; name?: string; [field: string]: unknown }
+export interface UserRow {
+  id: string; given_name?: string | null; family_name?: string | null; email?: string | null;
+  avatar_url?: string | null; created?: string | null; [field: string]: unknown;
+}
+export interface ServiceAccountRow { id: string; name?: string | null; [field: string]: unknown }
+export interface GroupRow {
+  id: string; org_id?: string | null; name: string; description?: string | null; user_id?: string | null;
+  created?: string | null; deleted_at?: string | null;
+  member_users?: string[] | null; member_groups?: string[] | null; [field: string]: unknown;
+}
+export interface RolePermission { permission: Permission; restrict_object_type?: ObjectTypeName | null }
+export interface RoleRow {
+  id: string; org_id?: string | null; name: string; description?: string | null; user_id?: string | null;
+  created?: string | null; deleted_at?: string | null;
+  member_permissions?: RolePermission[] | null; member_roles?: string[] | null; [field: string]: unknown;
+}
+export interface ProjectRow {
+  id: string; org_id: string; name: string; description?: string | null; created?: string | null;
+  deleted_at?: string | null; user_id?: string | null; [field: string]: unknown;
+}
+export interface ProjectGroupRow {
+  id: string; org_id: string; name: string; member_projects: string[]; description?: string | null;
+  created?: string | null; deleted_at?: string | null; user_id?: string | null; [field: string]: unknown;
+}
+export interface ObjectRow {
+  type: "experiment" | "dataset" | "prompt" | "prompt_session" | "ai_secret" | (string & {});
+  id: string; project_id?: string | null; name?: string | null; deleted_at?: string | null;
+  [field: string]: unknown;
+}
+export interface AclRow {
+  id: string; object_type: ObjectTypeName; object_id: string; _object_org_id?: string;
+  user_id?: string | null; group_id?: string | null;
+  permission?: Permission | null; role_id?: string | null;
+  restrict_object_type?: ObjectTypeName | null; created?: string | null; [field: string]: unknown;
+}
+"#;

@@ -1,0 +1,1 @@
+//! Spec §5 cases through the wasm boundary: see tests/cases/.
