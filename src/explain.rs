@@ -162,14 +162,15 @@ pub(crate) fn explain<'s>(
     for node in at.nodes() {
         for &a in index.acls_by_node.get(node.ix()) {
             let Some(acl) = index.acls.get(a as usize) else { continue };
-            let mine = match acl.holder {
-                Holder::Principal(h) => h == p,
-                Holder::Group(g) => index.is_member(p, g),
+            let (mine, live) = match acl.holder {
+                Holder::Principal(h) => (h == p, true),
+                Holder::Group(g) => (index.is_member(p, g), index.group_live.get(g.ix()).copied().unwrap_or(false)),
             };
             match fit(index, acl, permission, applies) {
                 Fit::Applies(roles, r) if mine => allowed.push(path(index, p, node, acl, &roles, r)),
                 Fit::Restricted(roles, r) if mine => restricted.push(path(index, p, node, acl, &roles, r)),
-                Fit::Applies(roles, r) if others_level.is_none_or(|n| n == node) => {
+                // A deleted group's grant is no grant: it is not shown as one the principal could be given.
+                Fit::Applies(roles, r) if live && others_level.is_none_or(|n| n == node) => {
                     others_level = Some(node);
                     others.push(path(index, p, node, acl, &roles, r));
                 }

@@ -150,6 +150,8 @@ pub(crate) struct Index {
     pub(crate) principals: Interner,
     pub(crate) service_account: Vec<bool>,
     pub(crate) groups: Interner,
+    /// Whether each group is live (not deleted, not another org's).
+    pub(crate) group_live: Vec<bool>,
     /// Live group → live groups listing it in `member_groups` (whose members it thereby joins).
     pub(crate) group_parents: Csr,
     /// Principal → live groups listing it in `member_users`.

@@ -370,6 +370,7 @@ pub(crate) fn build(doc: Document<'_>, warnings: &mut Vec<Warning>) -> Index {
         principals,
         service_account,
         groups,
+        group_live,
         group_parents,
         direct_groups,
         member_of,
