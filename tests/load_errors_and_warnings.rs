@@ -103,7 +103,7 @@ fn warning_wrong_type_skips_the_row() {
     let mut bad_restriction = dave_reads_p1("a16");
     bad_restriction["restrict_object_type"] = json!(["experiment"]);
     push(&mut doc, "acls", bad_restriction);
-    // A membership list of the wrong JSON type skips the group, so an ACL naming it names nothing.
+    // A membership list of the wrong JSON type makes the group dead (decisions.md 24): its ACL grants nothing.
     push(&mut doc, "groups", json!({ "id": "G_BAD", "org_id": ORG, "name": "bad", "member_users": DAVE }));
     group_acl(&mut doc, "a17", "G_BAD", "read", ("project", "P2"), None);
     // decisions.md 10: a known type with a section of its own does not belong in `objects`.
@@ -115,12 +115,37 @@ fn warning_wrong_type_skips_the_row() {
             (W::WrongType, "acls[14].id"),
             (W::WrongType, "acls[15].restrict_object_type"),
             (W::WrongType, "groups[4].member_users"),
-            (W::UnknownGroup, "acls[16].group_id"),
             (W::WrongType, "objects[2].type"),
         ],
     );
     dave_has_nothing(&snap);
     assert_eq!(snap.accessible(ALICE, P::Read, &T::Project), ["P1", "P2"]);
+    assert_base_answers(&snap);
+}
+
+#[test]
+fn malformed_listed_entities_are_dead_not_unknown() {
+    // decisions.md 24: an unknown project group would keep the org-wide grants of §4.4 p; a malformed one
+    // is treated as deleted, so nothing is granted on it, and its projects do not get its grants.
+    let mut doc = with_dave();
+    push(&mut doc, "project_groups", json!({ "id": "PG_BAD", "org_id": ORG, "name": "bad", "member_projects": "P1" }));
+    push(&mut doc, "project_groups", json!({ "id": "PG_ORG", "org_id": 7, "name": "bad", "member_projects": ["P1"] }));
+    push(&mut doc, "roles", json!({ "id": "R_BAD", "org_id": ORG, "name": "bad", "member_permissions": {} }));
+    user_acl(&mut doc, "a15", DAVE, "read", ("project_group", "PG_ORG"), None);
+    role_acl(&mut doc, "a16", To::User(DAVE), "R_BAD", ("project", "P1"), None);
+    let snap = load(&doc);
+    assert_warnings(
+        &snap,
+        &[
+            (W::WrongType, "project_groups[1].member_projects"),
+            (W::WrongType, "project_groups[2].org_id"),
+            (W::WrongType, "roles[1].member_permissions"),
+        ],
+    );
+    for pg in ["PG_BAD", "PG_ORG"] {
+        assert_effective(&snap, ALICE, T::ProjectGroup, pg, PS::empty());
+    }
+    dave_has_nothing(&snap);
     assert_base_answers(&snap);
 }
 

@@ -113,6 +113,14 @@ pub(crate) const ACL_FIELDS: &[&str] = &[
 /// The row was skipped; its warning is already recorded.
 pub(crate) struct Skip;
 
+/// The value, or — when reading it failed (and warned) — the default, with the entity marked dead.
+fn dead_unless<T: Default>(head: &mut Head<'_>, read: Result<T, Skip>) -> T {
+    read.unwrap_or_else(|Skip| {
+        head.deleted = true;
+        T::default()
+    })
+}
+
 /// Where a row sits, and where its warnings go.
 pub(crate) struct RowCx<'w> {
     pub(crate) section: &'static str,
@@ -159,7 +167,7 @@ impl RowCx<'_> {
             Some(Value::Str(s)) => Ok(Some(s)),
             Some(other) => Err(self.warn(
                 WarningCode::WrongType,
-                format!("`{name}` must be a string, found {}; row skipped", other.kind()),
+                format!("`{name}` must be a string, found {}", other.kind()),
                 name,
             )),
         }
@@ -233,7 +241,7 @@ impl RowCx<'_> {
             Some(other) => {
                 return Err(self.warn(
                     WarningCode::WrongType,
-                    format!("`{name}` must be an array of ids, found {}; row skipped", other.kind()),
+                    format!("`{name}` must be an array of ids, found {}; the row grants nothing", other.kind()),
                     name,
                 ));
             }
@@ -258,10 +266,20 @@ impl RowCx<'_> {
         Ok(out)
     }
 
+    /// The shared fields of a listed entity. Once its id is known, a malformed `org_id` does not skip the
+    /// row but marks it dead: a skipped project group would be "unknown" and keep org-wide grants
+    /// (spec §4.4 p), where a dead one has none (§4.4 q).
     fn head<'a>(&mut self, f: &mut Fields<'a>) -> Result<Head<'a>, Skip> {
         let id = self.id(f, "id")?;
-        let deleted = self.deleted(f);
-        let org_id = if deleted { None } else { self.text(f, "org_id")? };
+        let mut deleted = self.deleted(f);
+        let org_id = if deleted {
+            None
+        } else {
+            self.text(f, "org_id").unwrap_or_else(|Skip| {
+                deleted = true;
+                None
+            })
+        };
         Ok(Head { at: self.at, id, org_id, deleted })
     }
 
@@ -270,28 +288,31 @@ impl RowCx<'_> {
         Ok(PrincipalRow { at: self.at, id: self.id(&mut f, "id")? })
     }
 
-    // A deleted entity grants nothing whatever its lists say, so its lists are not checked: a malformed
-    // list must not turn a deleted row into a skipped (and so "unknown") one.
+    // A deleted entity grants nothing whatever its lists say, so its lists are not checked. A list of the
+    // wrong type marks the entity dead, for the reason given at `head`.
 
     pub(crate) fn group<'a>(&mut self, row: Row<'a>) -> Result<GroupRow<'a>, Skip> {
         let mut f = self.open(row)?;
-        let head = self.head(&mut f)?;
-        if head.deleted {
-            return Ok(GroupRow { head, member_users: Vec::new(), member_groups: Vec::new() });
-        }
-        let member_users = self.id_list(&mut f, "member_users")?;
-        let member_groups = self.id_list(&mut f, "member_groups")?;
+        let mut head = self.head(&mut f)?;
+        let (member_users, member_groups) = if head.deleted {
+            Default::default()
+        } else {
+            let lists =
+                self.id_list(&mut f, "member_users").and_then(|u| Ok((u, self.id_list(&mut f, "member_groups")?)));
+            dead_unless(&mut head, lists)
+        };
         Ok(GroupRow { head, member_users, member_groups })
     }
 
     pub(crate) fn role<'a>(&mut self, row: Row<'a>) -> Result<RoleRow<'a>, Skip> {
         let mut f = self.open(row)?;
-        let head = self.head(&mut f)?;
-        if head.deleted {
-            return Ok(RoleRow { head, member_permissions: Vec::new(), member_roles: Vec::new() });
-        }
-        let member_permissions = self.member_permissions(&mut f)?;
-        let member_roles = self.id_list(&mut f, "member_roles")?;
+        let mut head = self.head(&mut f)?;
+        let (member_permissions, member_roles) = if head.deleted {
+            Default::default()
+        } else {
+            let lists = self.member_permissions(&mut f).and_then(|p| Ok((p, self.id_list(&mut f, "member_roles")?)));
+            dead_unless(&mut head, lists)
+        };
         Ok(RoleRow { head, member_permissions, member_roles })
     }
 
@@ -302,11 +323,9 @@ impl RowCx<'_> {
 
     pub(crate) fn project_group<'a>(&mut self, row: Row<'a>) -> Result<ProjectGroupRow<'a>, Skip> {
         let mut f = self.open(row)?;
-        let head = self.head(&mut f)?;
-        if head.deleted {
-            return Ok(ProjectGroupRow { head, member_projects: Vec::new() });
-        }
-        let member_projects = self.id_list(&mut f, "member_projects")?;
+        let mut head = self.head(&mut f)?;
+        let member_projects =
+            if head.deleted { Vec::new() } else { dead_unless(&mut head, self.id_list(&mut f, "member_projects")) };
         Ok(ProjectGroupRow { head, member_projects })
     }
 
@@ -342,7 +361,7 @@ impl RowCx<'_> {
             Some(other) => {
                 return Err(self.warn(
                     WarningCode::WrongType,
-                    format!("`member_permissions` must be an array, found {}; row skipped", other.kind()),
+                    format!("`member_permissions` must be an array, found {}; the role grants nothing", other.kind()),
                     "member_permissions",
                 ));
             }
