@@ -66,7 +66,7 @@ impl Tracker {
         let text = e.to_string();
         // serde_json appends " at line L column C"; the position is kept in its own fields instead.
         let message = match text.rfind(" at line ") {
-            Some(cut) => text[..cut].to_owned(),
+            Some(cut) => text.get(..cut).unwrap_or(&text).to_owned(),
             None => text,
         };
         let path = match (self.section.get(), self.row.get()) {
@@ -114,7 +114,7 @@ impl<'de> Visitor<'de> for DocumentSeed<'_, '_> {
             };
             let name = SECTIONS.get(ix).copied().unwrap_or("");
             self.tracker.section.set(Some(name));
-            if std::mem::replace(&mut seen[ix], true) {
+            if seen.get_mut(ix).is_some_and(|seen| std::mem::replace(seen, true)) {
                 return Err(self.tracker.fail(ErrorCode::DuplicateKey, format_args!("key `{name}` appears twice")));
             }
             let t = self.tracker;
