@@ -3,12 +3,15 @@
 // should touch).
 export { Snapshot, Subject } from './web/permeval.js';
 export type {
+  Access,
   AclRow,
+  Capabilities,
   DenialReason,
   ErrorCode,
   Explanation,
   GrantPath,
   GroupRow,
+  ObjectKind,
   ObjectRow,
   ObjectType,
   ObjectTypeName,

@@ -295,6 +295,17 @@ impl Index {
             .fold(PermissionSet::empty(), |acc, c| acc | c.for_type(applies))
     }
 
+    /// The listed, live objects of a type, in snapshot order.
+    pub(crate) fn listed(&self, code: TypeCode) -> &[NodeIx] {
+        self.listed.get(code.0 as usize).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The ids of the listed, live objects of a type, in snapshot order.
+    pub(crate) fn listed_ids(&self, t: &ObjectType) -> Vec<&str> {
+        let nodes = self.type_code(t).map(|c| self.listed(c)).unwrap_or(&[]);
+        nodes.iter().map(|n| self.nodes.text(n.0)).collect()
+    }
+
     /// Whether `p` is a member of group `g`, through any nesting.
     pub(crate) fn is_member(&self, p: PrincipalIx, g: GroupIx) -> bool {
         self.member_of.get(p.ix()).binary_search(&g.0).is_ok()

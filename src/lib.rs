@@ -61,6 +61,7 @@
 
 #![deny(missing_docs)]
 
+mod capabilities;
 mod document;
 mod explain;
 mod index;
@@ -70,6 +71,7 @@ mod subject;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+pub use capabilities::{Access, Capabilities, ObjectKind, OrgCapabilities, ProjectCapabilities};
 pub use document::{ErrorCode, SnapshotError, Warning, WarningCode};
 pub use explain::{Decision, DenialReason, Explanation, GrantHolder, GrantPath};
 pub use model::{ObjectRef, ObjectType, ParsePermissionError, Permission, PermissionSet, Principal, PrincipalKind};

@@ -4,6 +4,7 @@
 //! principal id are shorthands that resolve the subject first. Resolution is cached per principal, so
 //! the shorthand costs one extra hash lookup, not a re-resolution.
 
+use crate::capabilities::Capabilities;
 use crate::document::{self, SnapshotError, Warning};
 use crate::explain::Explanation;
 use crate::index::{self, Holder, Index};
@@ -205,6 +206,12 @@ impl Snapshot {
             }
         }
         holds.iter().enumerate().filter(|(_, h)| **h).map(|(p, _)| ix.principals.text(p as u32)).collect()
+    }
+
+    /// The checkboxes of Braintrust's permission-group editor, filled in for `principal` (spec §2.3); see
+    /// [`Capabilities`].
+    pub fn capabilities(&self, principal: &str) -> Capabilities<'_> {
+        self.subject(principal).capabilities()
     }
 
     /// The ids of every live object of `object_type` listed in the snapshot on which `principal` holds

@@ -1,5 +1,6 @@
 //! [`Subject`]: one principal, resolved once, asked many questions.
 
+use crate::capabilities::{self, Capabilities};
 use crate::explain::{self, Explanation};
 use crate::index::{Index, PrincipalIx, Resolved};
 use crate::model::{ObjectRef, ObjectType, Permission, PermissionSet};
@@ -100,14 +101,25 @@ impl<'s> Subject<'s> {
     /// the parent or an ancestor, by a grant that applies to `child`'s type (spec §4.3 j). Pairs that the
     /// containment tree does not allow (see [`ObjectType::can_be_created_under`]) answer false.
     pub fn can_create(&self, child: &ObjectType, parent: &ObjectRef<'_>) -> bool {
-        if !child.can_be_created_under(&parent.object_type) {
-            return false;
-        }
+        child.can_be_created_under(&parent.object_type)
+            && self.effective_within(child, parent).allows(Permission::Create)
+    }
+
+    /// What the principal would hold on a new object of type `child` under `parent`: every grant on the
+    /// parent or its ancestors that applies to `child`'s type. This is "the default for objects of this
+    /// kind here", the question behind `can_create` and the per-kind columns of [`Subject::capabilities`].
+    pub fn effective_within(&self, child: &ObjectType, parent: &ObjectRef<'_>) -> PermissionSet {
         let Some(code) = self.index.type_code(child) else {
-            return false;
+            return PermissionSet::empty();
         };
         let at = self.index.locate(&parent.object_type, parent.id);
-        self.index.permissions(self.resolved, &at, code).allows(Permission::Create)
+        self.index.permissions(self.resolved, &at, code)
+    }
+
+    /// The checkboxes of Braintrust's permission-group editor, filled in for this principal (spec §2.3).
+    pub fn capabilities(&self) -> Capabilities<'s> {
+        let projects = self.index.listed_ids(&ObjectType::Project);
+        capabilities::capabilities(self, &self.index.org_id, projects)
     }
 
     /// The ids of every live object of `object_type` listed in the snapshot on which the principal
@@ -116,8 +128,8 @@ impl<'s> Subject<'s> {
         let Some(code) = self.index.type_code(object_type) else {
             return Vec::new();
         };
-        let listed = self.index.listed.get(code.0 as usize).map(Vec::as_slice).unwrap_or(&[]);
-        listed
+        self.index
+            .listed(code)
             .iter()
             .filter(|&&n| {
                 let at = self.index.locate_node(n);

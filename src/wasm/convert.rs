@@ -5,7 +5,8 @@ use serde::Serialize;
 use wasm_bindgen::JsValue;
 
 use crate::{
-    Decision, Explanation, GrantHolder, GrantPath, ObjectType, Permission, PermissionSet, SnapshotError, Warning,
+    Access, Capabilities, Decision, Explanation, GrantHolder, GrantPath, ObjectKind, ObjectType, Permission,
+    PermissionSet, SnapshotError, Warning,
 };
 
 /// Builds the `Error` every failure throws: `name` is `"PermevalError"`, and `code`, `message` and `path`
@@ -139,4 +140,73 @@ pub(crate) fn explanation(e: &Explanation<'_>) -> JsValue {
         },
     };
     to_js(&out)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AccessJs {
+    read: bool,
+    create: bool,
+    update: bool,
+    delete: bool,
+    manage_access: bool,
+}
+
+impl From<Access> for AccessJs {
+    fn from(a: Access) -> Self {
+        AccessJs { read: a.read, create: a.create, update: a.update, delete: a.delete, manage_access: a.manage_access }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OrgJs {
+    manage_settings: bool,
+    manage_members: bool,
+    remove_members: bool,
+    manage_access: bool,
+    read_audit_logs: bool,
+}
+
+/// The per-kind columns as an object keyed by kind name (`{ experiments: Access, … }`).
+struct KindsJs<'a>(&'a [(ObjectKind, Access)]);
+
+impl Serialize for KindsJs<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, a)| (k.as_str(), AccessJs::from(*a))))
+    }
+}
+
+#[derive(Serialize)]
+struct ProjectJs<'a> {
+    id: &'a str,
+    access: AccessJs,
+    kinds: KindsJs<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CapabilitiesJs<'a> {
+    organization: OrgJs,
+    all_projects: AccessJs,
+    projects: Vec<ProjectJs<'a>>,
+}
+
+pub(crate) fn capabilities(c: &Capabilities<'_>) -> JsValue {
+    let o = &c.organization;
+    to_js(&CapabilitiesJs {
+        organization: OrgJs {
+            manage_settings: o.manage_settings,
+            manage_members: o.manage_members,
+            remove_members: o.remove_members,
+            manage_access: o.manage_access,
+            read_audit_logs: o.read_audit_logs,
+        },
+        all_projects: c.all_projects.into(),
+        projects: c
+            .projects
+            .iter()
+            .map(|p| ProjectJs { id: p.id, access: p.access.into(), kinds: KindsJs(&p.kinds) })
+            .collect(),
+    })
 }

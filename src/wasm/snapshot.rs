@@ -79,6 +79,12 @@ impl Snapshot {
             .collect()
     }
 
+    /// The checkboxes of Braintrust's permission-group editor, filled in for the principal.
+    #[wasm_bindgen(unchecked_return_type = "Capabilities")]
+    pub fn capabilities(&self, principal_id: &str) -> JsValue {
+        convert::capabilities(&self.inner.capabilities(principal_id))
+    }
+
     /// Resolves a principal once, for many checks.
     pub fn subject(&self, principal_id: &str) -> Subject {
         Subject::new(Rc::clone(&self.inner), self.inner.subject(principal_id).key())

@@ -98,6 +98,12 @@ impl Subject {
         Ok(convert::strings(self.core().accessible(permission, &convert::object_type(object_type))))
     }
 
+    /// The checkboxes of Braintrust's permission-group editor, filled in for the principal.
+    #[wasm_bindgen(unchecked_return_type = "Capabilities")]
+    pub fn capabilities(&self) -> JsValue {
+        convert::capabilities(&self.core().capabilities())
+    }
+
     /// Why the principal does or does not hold the permission on the object.
     #[wasm_bindgen(unchecked_return_type = "Explanation")]
     pub fn explain(

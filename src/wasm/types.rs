@@ -79,6 +79,25 @@ export type Explanation =
   | { allowed: true; permission: Permission; paths: GrantPath[] }
   | { allowed: false; permission: Permission; reason: DenialReason; nearest: GrantPath[] };
 
+/** Read, Create, Update, Delete and Manage access, as the permission-group editor shows them. */
+export interface Access { read: boolean; create: boolean; update: boolean; delete: boolean; manageAccess: boolean }
+
+/** The kinds of object the editor lists per project; functions, scorers and classifiers are checked as prompts. */
+export type ObjectKind =
+  | "experiments" | "datasets" | "logs" | "prompts" | "playgrounds" | "functions" | "scorers" | "classifiers";
+
+/** The checkboxes of Braintrust's permission-group editor, filled in from effective permissions. */
+export interface Capabilities {
+  organization: {
+    manageSettings: boolean; manageMembers: boolean; removeMembers: boolean; manageAccess: boolean;
+    readAuditLogs: boolean;
+  };
+  /** What the principal holds on every project. */
+  allProjects: Access;
+  /** Each live project, in snapshot order. */
+  projects: { id: string; access: Access; kinds: Record<ObjectKind, Access> }[];
+}
+
 /** The snapshot document: rows as Braintrust's API returns them (unknown fields are ignored). */
 export interface SnapshotDocument {
   org: OrgRow;

@@ -87,6 +87,24 @@ test('explain gives grant paths when allowed and a reason when denied', () => {
   assert.equal(snap.explain('U_BOB', 'read', 'organization', 'OTHER').reason, 'other_org');
 });
 
+test('capabilities fill in the permission-group editor', () => {
+  const snap = Snapshot.fromJson(fixture);
+  const carol = snap.capabilities('U_CAROL');
+  assert.deepEqual(carol.organization, {
+    manageSettings: false, manageMembers: false, removeMembers: false, manageAccess: false, readAuditLogs: false,
+  });
+  assert.deepEqual(carol.allProjects, { read: false, create: false, update: false, delete: false, manageAccess: false });
+  assert.deepEqual(carol.projects.map((p) => p.id), ['P1', 'P2']);
+  const [p1, p2] = carol.projects;
+  assert.deepEqual(Object.keys(p1.kinds), ['experiments', 'datasets', 'logs', 'prompts', 'playgrounds', 'functions', 'scorers', 'classifiers']);
+  assert.deepEqual(p1.kinds.experiments, { read: true, create: true, update: true, delete: false, manageAccess: false });
+  assert.deepEqual(p1.kinds.scorers, p1.kinds.prompts);
+  assert.equal(p2.kinds.logs.read, true);
+  assert.equal(p2.kinds.experiments.read, false);
+  assert.deepEqual(snap.subject('U_ALICE').capabilities(), snap.capabilities('U_ALICE'));
+  assert.equal(snap.capabilities('U_ALICE').organization.manageAccess, true);
+});
+
 test('subject batch results equal single can calls, for every object and permission', () => {
   const snap = Snapshot.fromJson(fixture);
   const ids = ['E1', 'D1', 'P1', 'P2', 'PG1', 'O', 'G_DS', 'R_DS', 'missing'];

@@ -4,6 +4,7 @@ import init, {
   initSync,
   Snapshot,
   Subject,
+  type Capabilities,
   type Explanation,
   type GrantPath,
   type ObjectType,
@@ -46,6 +47,12 @@ export async function usage(text: string, bytes: Uint8Array, module: WebAssembly
     void reason;
   }
 
+  const caps: Capabilities = snap.capabilities('U_BOB');
+  const canEditScorers: boolean = caps.projects[0]?.kinds.scorers.update ?? false;
+  const invite: boolean = caps.organization.manageMembers;
+  // @ts-expect-error: 'widgets' is not an object kind
+  void caps.projects[0]?.kinds.widgets;
+
   const me: Subject = snap.subject('U_BOB');
   const masks: Uint8Array = me.effectiveBatch('experiment', ['E1', 'E2']);
   const mine: boolean = me.can('read', 'experiment', 'E1');
@@ -71,6 +78,6 @@ export async function usage(text: string, bytes: Uint8Array, module: WebAssembly
     void where;
   }
 
-  void [firstCode, allowed, perms, created, who, ids, masks, mine, member, later];
+  void [canEditScorers, invite, firstCode, allowed, perms, created, who, ids, masks, mine, member, later];
   snap.free();
 }

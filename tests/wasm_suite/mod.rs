@@ -177,3 +177,19 @@ fn an_unknown_object_type_reaches_only_its_own_object() {
     assert_eq!(snap.can("U_ALICE", "read", "dashboard", "DB1"), Ok(false));
     assert_eq!(snap.can("U_ALICE", "read", "widget", "W1"), Ok(false));
 }
+
+#[wasm_bindgen_test]
+fn capabilities_cross_as_plain_objects() {
+    let snap = load(FIXTURE);
+    let caps = snap.capabilities("U_CAROL");
+    assert_eq!(get(&get(&caps, "organization"), "manageSettings"), JsValue::FALSE);
+    assert_eq!(get(&get(&caps, "allProjects"), "read"), JsValue::FALSE);
+    let p1 = Array::from(&get(&caps, "projects")).get(0);
+    assert_eq!(text(&p1, "id"), "P1");
+    let experiments = get(&get(&p1, "kinds"), "experiments");
+    assert_eq!(get(&experiments, "update"), JsValue::TRUE);
+    assert_eq!(get(&experiments, "manageAccess"), JsValue::FALSE);
+    assert_eq!(get(&get(&get(&p1, "kinds"), "datasets"), "update"), JsValue::FALSE);
+    let owner = snap.subject("U_ALICE").capabilities();
+    assert_eq!(get(&get(&owner, "organization"), "readAuditLogs"), JsValue::TRUE);
+}
