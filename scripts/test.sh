@@ -9,10 +9,11 @@ step() { printf '\n=== %s\n' "$*"; }
 step "set-up"
 ./scripts/setup.sh --browser
 
-step "format and lints"
+step "format, lints and docs"
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 
 step "Rust tests (native)"
 cargo test
