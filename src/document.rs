@@ -20,4 +20,4 @@ pub use error::{ErrorCode, SnapshotError};
 pub use warning::{Warning, WarningCode};
 
 pub(crate) use parse::parse;
-pub(crate) use rows::{AclGrant, AclHolder, Document};
+pub(crate) use rows::{AclGrant, AclHolder, Document, Head};

@@ -17,7 +17,7 @@ use super::{
     Acl, Coverage, Csr, DenseHasher, Grant, GroupIx, Holder, Index, Interner, NodeIx, Place, PrincipalIx, RoleIx,
     TypeCode,
 };
-use crate::document::{AclGrant, AclHolder, Document, Warning, WarningCode};
+use crate::document::{AclGrant, AclHolder, Document, Head, Warning, WarningCode};
 use crate::model::{KNOWN_TYPES, ObjectType};
 
 static NEXT_INSTANCE: AtomicU64 = AtomicU64::new(1);
@@ -41,30 +41,8 @@ pub(crate) fn build(doc: Document<'_>, warnings: &mut Vec<Warning>) -> Index {
     }
 
     // Groups and roles: interned even when deleted or foreign, so references to them are not "unknown".
-    let mut groups = Interner::default();
-    let mut group_live = Vec::new();
-    let mut group_rows = Vec::new();
-    for (i, g) in doc.groups.iter().enumerate() {
-        if !groups.intern(0, &g.head.id).1 {
-            b.duplicate("groups", g.head.at, &g.head.id);
-            continue;
-        }
-        let foreign = b.foreign("groups", g.head.at, g.head.org_id.as_deref());
-        group_live.push(!g.head.deleted && !foreign);
-        group_rows.push(i);
-    }
-    let mut roles = Interner::default();
-    let mut role_live = Vec::new();
-    let mut role_rows = Vec::new();
-    for (i, r) in doc.roles.iter().enumerate() {
-        if !roles.intern(0, &r.head.id).1 {
-            b.duplicate("roles", r.head.at, &r.head.id);
-            continue;
-        }
-        let foreign = b.foreign("roles", r.head.at, r.head.org_id.as_deref());
-        role_live.push(!r.head.deleted && !foreign);
-        role_rows.push(i);
-    }
+    let (groups, group_live, group_rows) = b.entities("groups", doc.groups.iter().map(|g| &g.head));
+    let (roles, role_live, role_rows) = b.entities("roles", doc.roles.iter().map(|r| &r.head));
 
     // Membership edges between live groups and principals.
     let mut direct_pairs = Vec::new();
@@ -423,6 +401,26 @@ impl Builder<'_, '_> {
             }
             _ => false,
         }
+    }
+
+    /// Interns the ids of a section of listed entities (first occurrence wins), giving the interner, whether
+    /// each entry is live (not deleted, not another org's), and the row each entry came from.
+    fn entities<'r, 'a: 'r>(
+        &mut self,
+        section: &str,
+        heads: impl Iterator<Item = &'r Head<'a>>,
+    ) -> (Interner, Vec<bool>, Vec<usize>) {
+        let (mut ids, mut live, mut rows) = (Interner::default(), Vec::new(), Vec::new());
+        for (i, h) in heads.enumerate() {
+            if !ids.intern(0, &h.id).1 {
+                self.duplicate(section, h.at, &h.id);
+                continue;
+            }
+            let foreign = self.foreign(section, h.at, h.org_id.as_deref());
+            live.push(!h.deleted && !foreign);
+            rows.push(i);
+        }
+        (ids, live, rows)
     }
 
     fn type_code(&mut self, t: &ObjectType) -> TypeCode {
