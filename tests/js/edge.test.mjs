@@ -1,0 +1,321 @@
+// The edge worker (www/edge/) under real workerd: two workerd processes (one with DEBUG) in front of the
+// example origin, all on 127.0.0.1. Needs pkg/web, built by ./scripts/build-pkg.sh (scripts/test.sh does).
+//
+// The origin runs in this process (www/edge/origin.mjs's startOrigin) so the tests can swap what
+// /snapshot.json answers, count the worker's refreshes and see exactly which requests were forwarded.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+import { startOrigin } from '../../www/edge/origin.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const WORKERD = `${ROOT}node_modules/.bin/workerd`;
+const CONFIG = `${ROOT}www/edge/config.capnp`;
+const BASE_SNAPSHOT = readFileSync(`${ROOT}www/edge/snapshot.json`, 'utf8');
+const TTL_SECONDS = 0.5; // the main worker's; the refresh tests wait a little longer than this
+const PAST_TTL_MS = TTL_SECONDS * 1000 + 250;
+
+// The demo tokens whose hashes www/edge/tokens.json holds. U_FORMER is in the table but not in the org.
+const TOKEN = {
+  alice: 'alice-demo-token',
+  bob: 'bob-demo-token',
+  carol: 'carol-demo-token',
+  ci: 'ci-demo-token',
+  former: 'former-demo-token',
+};
+
+const serve = (body, status = 200) => () => ({ status, body });
+
+let origin; // the in-process origin
+let edge; // workerd with TTL_SECONDS, DEBUG unset
+let debugEdge; // workerd with DEBUG=1 and the default TTL
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `workerd serve` on a free loopback port and resolves once it answers HTTP. */
+async function startWorkerd(env) {
+  const port = await freePort();
+  const childEnv = { ...process.env, PERMEVAL_ORIGIN: `http://127.0.0.1:${origin.port}`, ...env };
+  for (const key of ['PERMEVAL_TTL_SECONDS', 'PERMEVAL_DEBUG']) if (!(key in env)) delete childEnv[key];
+  const child = spawn(WORKERD, ['serve', CONFIG, '--socket-addr', `http=127.0.0.1:${port}`], {
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`workerd exited (${child.exitCode}):\n${output}`);
+    try {
+      await fetch(url);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`workerd did not answer on ${url}:\n${output}`);
+      await sleep(50);
+    }
+  }
+  return {
+    url,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** One request to a worker: `{ status, body, headers }`, the body parsed as JSON. */
+async function call(worker, method, path, { token, body, headers = {} } = {}) {
+  if (token !== undefined) headers = { authorization: `Bearer ${token}`, ...headers };
+  const res = await fetch(worker.url + path, { method, headers, body });
+  const text = await res.text();
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    assert.fail(`${method} ${path} → ${res.status}, not JSON: ${text}`);
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/** Asserts the request was forwarded: the origin's echo came back, with the authenticated principal. */
+async function assertForwarded(worker, method, path, options, principal) {
+  const before = origin.requests.length;
+  const res = await call(worker, method, path, options);
+  assert.equal(res.status, 200, `${method} ${path}: ${JSON.stringify(res.body)}`);
+  assert.equal(res.body.origin, 'echo');
+  assert.equal(res.body.method, method);
+  assert.equal(res.body.path, path);
+  assert.equal(res.body.principal, principal);
+  assert.equal(origin.requests.length, before + 1);
+  return res.body;
+}
+
+/** Asserts a 403 with the reason code, and that nothing reached the origin. */
+async function assertDenied(worker, method, path, options, reason) {
+  const before = origin.requests.length;
+  const res = await call(worker, method, path, options);
+  assert.equal(res.status, 403, `${method} ${path}: ${JSON.stringify(res.body)}`);
+  assert.equal(res.body.error, 'forbidden');
+  assert.equal(res.body.reason, reason);
+  assert.equal(origin.requests.length, before, 'a denied request must not be forwarded');
+  return res.body;
+}
+
+before(async () => {
+  assert.ok(existsSync(`${ROOT}pkg/web/permeval_bg.wasm`), 'pkg/web is missing: run ./scripts/build-pkg.sh');
+  origin = await startOrigin({ snapshot: serve(BASE_SNAPSHOT) });
+  [edge, debugEdge] = await Promise.all([
+    startWorkerd({ PERMEVAL_TTL_SECONDS: String(TTL_SECONDS) }),
+    startWorkerd({ PERMEVAL_DEBUG: '1' }),
+  ]);
+});
+
+after(async () => {
+  await Promise.all([edge?.stop(), debugEdge?.stop()]);
+  await origin?.close();
+});
+
+test('allowed requests are forwarded with method, path, query and body; the origin echo comes back', async () => {
+  // bob ∈ Engineers ⊂ Viewers: update and read on everything under "All projects".
+  const echo = await assertForwarded(edge, 'PATCH', '/v1/experiment/E1', {
+    token: TOKEN.bob,
+    body: '{"name":"renamed"}',
+    headers: { 'content-type': 'application/json' },
+  }, 'U_BOB');
+  assert.equal(echo.body, '{"name":"renamed"}');
+  assert.equal(echo.authorization, `Bearer ${TOKEN.bob}`, 'the origin re-checks, so it gets the token too');
+  await assertForwarded(edge, 'GET', '/v1/dataset/D1?limit=5', { token: TOKEN.bob }, 'U_BOB');
+  // carol reads through her role R_DS on P1; alice (Owners) may delete a project.
+  await assertForwarded(edge, 'GET', '/v1/prompt/PR1', { token: TOKEN.carol }, 'U_CAROL');
+  await assertForwarded(edge, 'DELETE', '/v1/project/P2', { token: TOKEN.alice }, 'U_ALICE');
+  // Logs: carol's grant on project group PG1 is restricted to project_log, and P2 is in PG1.
+  await assertForwarded(edge, 'GET', '/v1/project_logs/P2/fetch', { token: TOKEN.carol }, 'U_CAROL');
+});
+
+test('denied requests get 403 with the reason code and no explanation without DEBUG', async () => {
+  // carol's role grants update restricted to experiments, so not on dataset D1.
+  const denied = await assertDenied(edge, 'PATCH', '/v1/dataset/D1', { token: TOKEN.carol, body: '{}' },
+    'restricted_to_other_type');
+  assert.deepEqual(Object.keys(denied).sort(), ['error', 'reason']);
+  await assertDenied(edge, 'DELETE', '/v1/experiment/E1', { token: TOKEN.carol }, 'no_grant');
+  await assertDenied(edge, 'GET', '/v1/project_logs/P2/fetch', { token: TOKEN.ci }, 'no_grant');
+  // A token that maps to someone no longer in the org grants nothing.
+  await assertDenied(edge, 'GET', '/v1/experiment/E1', { token: TOKEN.former }, 'not_a_member');
+});
+
+test('a principal id sent by the client is ignored, and overwritten on the way to the origin', async () => {
+  const spoof = { 'x-permeval-principal': 'U_ALICE', 'x-principal-id': 'U_ALICE' };
+  await assertDenied(edge, 'DELETE', '/v1/experiment/E1?principal=U_ALICE', { token: TOKEN.carol, headers: spoof },
+    'no_grant');
+  await assertForwarded(edge, 'GET', '/v1/experiment/E1', { token: TOKEN.carol, headers: spoof }, 'U_CAROL');
+});
+
+test('with DEBUG set, a 403 carries the full explanation', async () => {
+  const denied = await assertDenied(debugEdge, 'PATCH', '/v1/dataset/D1', { token: TOKEN.carol },
+    'restricted_to_other_type');
+  assert.deepEqual(denied.explanation, {
+    allowed: false,
+    permission: 'update',
+    reason: 'restricted_to_other_type',
+    nearest: [{
+      aclId: 'a13',
+      on: { type: 'project', id: 'P1' },
+      holder: { kind: 'group', id: 'G_DS' },
+      groupChain: ['G_DS'],
+      roleChain: ['R_DS'],
+      restriction: 'experiment',
+    }],
+  });
+  // Allowed requests are unaffected by DEBUG.
+  await assertForwarded(debugEdge, 'GET', '/v1/dataset/D1', { token: TOKEN.carol }, 'U_CAROL');
+});
+
+test('a missing, malformed or unknown bearer token is 401, before any routing', async () => {
+  const cases = [
+    [undefined, {}],
+    [undefined, { authorization: 'Basic Y2Fyb2w6cHc=' }],
+    [undefined, { authorization: 'Bearer' }],
+    [undefined, { authorization: `Bearer ${TOKEN.carol} extra` }],
+    ['not-a-known-token', {}],
+    [TOKEN.carol.toUpperCase(), {}],
+    // The table's own key is a hash, not a token.
+    [Object.keys(JSON.parse(readFileSync(`${ROOT}www/edge/tokens.json`, 'utf8')))[0], {}],
+  ];
+  const before = origin.requests.length;
+  for (const [token, headers] of cases) {
+    for (const [method, path] of [['GET', '/v1/experiment/E1'], ['GET', '/nowhere']]) {
+      const res = await call(edge, method, path, { token, headers });
+      assert.equal(res.status, 401, `${JSON.stringify({ token, headers, path })}`);
+      assert.deepEqual(res.body, { error: 'unauthorized' });
+      assert.equal(res.headers.get('www-authenticate'), 'Bearer');
+    }
+  }
+  assert.equal(origin.requests.length, before);
+});
+
+test('an object not in the snapshot is denied (fail closed) with the reason object_unknown', async () => {
+  await assertDenied(edge, 'GET', '/v1/experiment/E404', { token: TOKEN.carol }, 'object_unknown');
+  await assertDenied(edge, 'PATCH', '/v1/prompt/PR404', { token: TOKEN.carol }, 'object_unknown');
+  await assertDenied(edge, 'GET', '/v1/project_logs/P404/fetch', { token: TOKEN.carol }, 'object_unknown');
+});
+
+test('POST /v1/experiment checks canCreate on the body\'s project_id', async () => {
+  const body = JSON.stringify({ project_id: 'P1', name: 'new run' });
+  const echo = await assertForwarded(edge, 'POST', '/v1/experiment', { token: TOKEN.carol, body }, 'U_CAROL');
+  assert.equal(echo.body, body, 'the body the worker read is forwarded unchanged');
+  await assertForwarded(edge, 'POST', '/v1/experiment', { token: TOKEN.bob, body: '{"project_id":"P2"}' }, 'U_BOB');
+  // carol's role is on P1 only; P404 is not in the snapshot.
+  await assertDenied(edge, 'POST', '/v1/experiment', { token: TOKEN.carol, body: '{"project_id":"P2"}' }, 'no_grant');
+  await assertDenied(edge, 'POST', '/v1/experiment', { token: TOKEN.carol, body: '{"project_id":"P404"}' },
+    'object_unknown');
+  const debug = await assertDenied(debugEdge, 'POST', '/v1/experiment',
+    { token: TOKEN.carol, body: '{"project_id":"P2"}' }, 'no_grant');
+  assert.equal(debug.explanation.permission, 'create');
+});
+
+test('a malformed body, or one without a string project_id, is 400', async () => {
+  const before = origin.requests.length;
+  for (const body of ['{"project_id": "P1"', '', 'null', '[]', '"P1"', '{}', '{"project_id": 1}',
+    '{"project_id": ""}', '{"projectId": "P1"}']) {
+    const res = await call(edge, 'POST', '/v1/experiment', { token: TOKEN.alice, body });
+    assert.equal(res.status, 400, `body ${JSON.stringify(body)}`);
+    assert.equal(res.body.error, 'bad_request');
+  }
+  assert.equal(origin.requests.length, before);
+});
+
+test('paths and methods outside the gated API are 404', async () => {
+  const before = origin.requests.length;
+  for (const [method, path] of [
+    ['GET', '/'],
+    ['GET', '/snapshot.json'],
+    ['GET', '/v1/experiment'],
+    ['GET', '/v1/experiment/'],
+    ['GET', '/v1/experiment/E1/'],
+    ['GET', '/v1/experiment/E1/extra'],
+    ['GET', '/v1/widget/W1'],
+    ['GET', '/v1/project_log/P1'],
+    ['GET', '/v1/project_logs/P1'],
+    ['GET', '/v1/project_logs/P1/fetch/more'],
+    ['POST', '/v1/project_logs/P1/fetch'],
+    ['GET', '/v2/experiment/E1'],
+    ['GET', '/v1/experiment/%E0%A4%A'], // not decodable
+    ['PUT', '/v1/experiment/E1'],
+    ['POST', '/v1/experiment/E1'],
+    ['POST', '/v1/dataset'],
+  ]) {
+    const res = await call(edge, method, path, { token: TOKEN.alice });
+    assert.equal(res.status, 404, `${method} ${path}`);
+    assert.deepEqual(res.body, { error: 'not_found' });
+  }
+  assert.equal(origin.requests.length, before);
+});
+
+test('snapshot refresh: a new grant takes effect; failures keep the last good snapshot', async () => {
+  const withGrant = JSON.parse(BASE_SNAPSHOT);
+  withGrant.acls.push({ id: 'a99', object_type: 'experiment', object_id: 'E1', _object_org_id: 'O',
+    user_id: 'U_CAROL', permission: 'delete' });
+  const deleteE1 = ['DELETE', '/v1/experiment/E1', { token: TOKEN.carol }];
+
+  await assertDenied(edge, ...deleteE1, 'no_grant');
+
+  // A successful refresh changes the answer.
+  origin.snapshot = serve(JSON.stringify(withGrant));
+  let fetches = origin.snapshotFetches;
+  await sleep(PAST_TTL_MS);
+  await assertForwarded(edge, ...deleteE1, 'U_CAROL');
+  assert.equal(origin.snapshotFetches, fetches + 1);
+
+  // Error statuses (with a loadable body that lacks the grant, so using it would show), a body that is not
+  // JSON and a document that fails to load: each refresh is tried, and the snapshot with the grant stays.
+  for (const failing of [
+    serve(BASE_SNAPSHOT, 500),
+    serve(BASE_SNAPSHOT, 404),
+    serve('{"org": {"id": "O"}, "acls": ['),
+    serve('{"users": []}'), // no org.id
+  ]) {
+    origin.snapshot = failing;
+    fetches = origin.snapshotFetches;
+    await sleep(PAST_TTL_MS);
+    await assertForwarded(edge, ...deleteE1, 'U_CAROL');
+    assert.equal(origin.snapshotFetches, fetches + 1, 'the refresh was attempted');
+    await assertDenied(edge, 'DELETE', '/v1/dataset/D1', { token: TOKEN.carol }, 'no_grant');
+  }
+
+  // The origin is down: decisions still come from the kept snapshot. An allowed request gets 502 because
+  // it cannot be forwarded; a denied one is still a 403 with its reason.
+  const { port } = origin;
+  await origin.close();
+  await sleep(PAST_TTL_MS);
+  const down = await call(edge, ...deleteE1);
+  assert.equal(down.status, 502, JSON.stringify(down.body));
+  assert.deepEqual(down.body, { error: 'origin_unreachable' });
+  await assertDenied(edge, 'DELETE', '/v1/dataset/D1', { token: TOKEN.carol }, 'no_grant');
+  assert.match(edge.output(), /snapshot refresh failed, keeping the current one/);
+
+  // The origin is back with the original snapshot: the next refresh removes the grant again.
+  const requests = origin.requests;
+  origin = await startOrigin({ port, snapshot: serve(BASE_SNAPSHOT) });
+  origin.requests = requests;
+  await sleep(PAST_TTL_MS);
+  await assertDenied(edge, ...deleteE1, 'no_grant');
+  assert.equal(origin.snapshotFetches, 1);
+});
