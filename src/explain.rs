@@ -85,6 +85,9 @@ pub enum DenialReason {
     RestrictedToOtherType,
     /// Nothing the principal holds gives the permission here.
     NoGrant,
+    /// A creation asked for under a parent the containment tree does not allow (an experiment under an
+    /// organization, say); see [`ObjectType::can_be_created_under`].
+    NotCreatableHere,
 }
 
 impl DenialReason {
@@ -97,6 +100,7 @@ impl DenialReason {
             DenialReason::ObjectUnknown => "object_unknown",
             DenialReason::RestrictedToOtherType => "restricted_to_other_type",
             DenialReason::NoGrant => "no_grant",
+            DenialReason::NotCreatableHere => "not_creatable_here",
         }
     }
 }
@@ -137,11 +141,14 @@ enum Fit {
     Irrelevant,
 }
 
+/// Explains `permission` on `object`, with grants judged for objects of type `applies`: the object's own
+/// type for a check, the child's type for a creation under `object` (spec §4.3 j).
 pub(crate) fn explain<'s>(
     index: &'s Index,
     principal: Option<PrincipalIx>,
     permission: Permission,
     object: &ObjectRef<'_>,
+    applies: &ObjectType,
 ) -> Explanation<'s> {
     let denied = |reason, nearest| Explanation { permission, decision: Decision::Denied { reason, nearest } };
     let Some(p) = principal else { return denied(DenialReason::NotAMember, Vec::new()) };
@@ -151,7 +158,7 @@ pub(crate) fn explain<'s>(
         Status::OtherOrg => return denied(DenialReason::OtherOrg, Vec::new()),
         Status::Listed | Status::Unlisted => {}
     }
-    let Some(applies) = index.type_code(&object.object_type) else {
+    let Some(applies) = index.type_code(applies) else {
         return denied(DenialReason::ObjectUnknown, Vec::new());
     };
 

@@ -170,6 +170,11 @@ impl Snapshot {
         self.subject(principal).explain(permission, object)
     }
 
+    /// Why `principal` may or may not create an object of type `child` under `parent`.
+    pub fn explain_create(&self, principal: &str, child: &ObjectType, parent: &ObjectRef<'_>) -> Explanation<'_> {
+        self.subject(principal).explain_create(child, parent)
+    }
+
     /// The ids of every org member (users and service accounts) who holds `permission` on `object`, in
     /// snapshot order.
     ///

@@ -1,7 +1,7 @@
 //! [`Subject`]: one principal, resolved once, asked many questions.
 
 use crate::capabilities::{self, Capabilities};
-use crate::explain::{self, Explanation};
+use crate::explain::{self, Decision, DenialReason, Explanation};
 use crate::index::{Index, PrincipalIx, Resolved};
 use crate::model::{ObjectRef, ObjectType, Permission, PermissionSet};
 
@@ -163,6 +163,17 @@ impl<'s> Subject<'s> {
     /// Why the principal does or does not hold `permission` on `object`: every grant path that allows it,
     /// or the reason for a denial with the nearest grants of that permission.
     pub fn explain(&self, permission: Permission, object: &ObjectRef<'_>) -> Explanation<'s> {
-        explain::explain(self.index, self.principal, permission, object)
+        explain::explain(self.index, self.principal, permission, object, &object.object_type)
+    }
+
+    /// Why the principal may or may not create an object of type `child` under `parent`: the `create`
+    /// grants on the parent and its ancestors that apply to `child`'s type, or the reason for a denial.
+    /// Agrees with [`Subject::can_create`].
+    pub fn explain_create(&self, child: &ObjectType, parent: &ObjectRef<'_>) -> Explanation<'s> {
+        if !child.can_be_created_under(&parent.object_type) {
+            let decision = Decision::Denied { reason: DenialReason::NotCreatableHere, nearest: Vec::new() };
+            return Explanation { permission: Permission::Create, decision };
+        }
+        explain::explain(self.index, self.principal, Permission::Create, parent, child)
     }
 }

@@ -1425,3 +1425,35 @@ fn explain_nearest_leaves_out_grants_of_deleted_groups() {
     assert_eq!(reason, DenialReason::NoGrant);
     assert_eq!(nearest, [path("a10", obj(T::OrgProject, ORG), GrantHolder::Group("G_ENG"), &[], &[], None)]);
 }
+
+#[test]
+fn explain_create_agrees_with_can_create_and_names_the_reason() {
+    let snap = load_clean(&members());
+    let parents = [obj(T::Project, "P1"), obj(T::Project, "P2"), obj(T::OrgProject, ORG), obj(T::Organization, ORG)];
+    let children = [T::Experiment, T::Dataset, T::Prompt, T::Project, T::Group, T::ProjectLog];
+    for who in [ALICE, BOB, CAROL, SA_CI, DAVE, ZED] {
+        for parent in &parents {
+            for child in &children {
+                let why = snap.explain_create(who, child, parent);
+                assert_eq!(why.allowed(), snap.can_create(who, child, parent), "{who} {child} under {parent}");
+                assert_eq!(why.permission, P::Create);
+            }
+        }
+    }
+    // R_DS creates experiments and datasets in P1, not prompts.
+    let why = snap.explain_create(CAROL, &T::Prompt, &obj(T::Project, "P1"));
+    let (reason, nearest) = denial(&why);
+    assert_eq!(reason, DenialReason::RestrictedToOtherType);
+    assert_eq!(nearest.iter().map(|p| p.acl_id).collect::<Vec<_>>(), ["a13"]);
+    let paths = allowed_paths(&snap.explain_create(CAROL, &T::Dataset, &obj(T::Project, "P1"))).to_vec();
+    assert_eq!(
+        paths.iter().map(|p| (p.acl_id, p.restriction.clone())).collect::<Vec<_>>(),
+        [("a13", Some(T::Dataset))]
+    );
+    let (reason, _) = denial(&snap.explain_create(ALICE, &T::Experiment, &obj(T::Organization, ORG)));
+    assert_eq!(
+        reason,
+        DenialReason::NotCreatableHere,
+        "owners may do anything, but not put an experiment outside a project"
+    );
+}

@@ -141,6 +141,19 @@ impl Snapshot {
         Ok(convert::explanation(&self.inner.explain(principal_id, permission, &object)))
     }
 
+    /// Why the principal may or may not create an object of `childType` directly under the parent.
+    #[wasm_bindgen(js_name = explainCreate, unchecked_return_type = "Explanation")]
+    pub fn explain_create(
+        &self,
+        principal_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "ObjectType")] child_type: &str,
+        #[wasm_bindgen(unchecked_param_type = "ObjectType")] parent_type: &str,
+        parent_id: &str,
+    ) -> JsValue {
+        let parent = ObjectRef::new(convert::object_type(parent_type), parent_id);
+        convert::explanation(&self.inner.explain_create(principal_id, &convert::object_type(child_type), &parent))
+    }
+
     /// The ids of every member who holds the permission on the object.
     #[wasm_bindgen(js_name = whoCan, unchecked_return_type = "string[]")]
     pub fn who_can(

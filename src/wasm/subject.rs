@@ -98,6 +98,18 @@ impl Subject {
         Ok(convert::strings(self.core().accessible(permission, &convert::object_type(object_type))))
     }
 
+    /// Why the principal may or may not create an object of `childType` directly under the parent.
+    #[wasm_bindgen(js_name = explainCreate, unchecked_return_type = "Explanation")]
+    pub fn explain_create(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ObjectType")] child_type: &str,
+        #[wasm_bindgen(unchecked_param_type = "ObjectType")] parent_type: &str,
+        parent_id: &str,
+    ) -> JsValue {
+        let parent = ObjectRef::new(convert::object_type(parent_type), parent_id);
+        convert::explanation(&self.core().explain_create(&convert::object_type(child_type), &parent))
+    }
+
     /// The checkboxes of Braintrust's permission-group editor, filled in for the principal.
     #[wasm_bindgen(unchecked_return_type = "Capabilities")]
     pub fn capabilities(&self) -> JsValue {

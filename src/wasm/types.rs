@@ -60,7 +60,7 @@ export interface Principal {
 
 export type DenialReason =
   | "not_a_member" | "object_deleted" | "other_org" | "object_unknown"
-  | "restricted_to_other_type" | "no_grant";
+  | "restricted_to_other_type" | "no_grant" | "not_creatable_here";
 
 /** One ACL row that grants (or would grant) the permission, and how it reaches the principal. */
 export interface GrantPath {

@@ -84,6 +84,11 @@ test('explain gives grant paths when allowed and a reason when denied', () => {
   assert.equal(denied.reason, 'restricted_to_other_type');
   assert.deepEqual(denied.nearest.map((p) => [p.aclId, p.roleChain, p.restriction]), [['a13', ['R_DS'], 'experiment']]);
   assert.equal(snap.explain('zed', 'read', 'project', 'P1').reason, 'not_a_member');
+  const create = snap.explainCreate('U_CAROL', 'dataset', 'project', 'P1');
+  assert.equal(create.allowed, true);
+  assert.deepEqual(create.paths.map((p) => [p.aclId, p.restriction]), [['a13', 'dataset']]);
+  assert.equal(snap.explainCreate('U_CAROL', 'prompt', 'project', 'P1').reason, 'restricted_to_other_type');
+  assert.equal(snap.subject('U_ALICE').explainCreate('experiment', 'organization', 'O').reason, 'not_creatable_here');
   assert.equal(snap.explain('U_BOB', 'read', 'organization', 'OTHER').reason, 'other_org');
 });
 

@@ -102,13 +102,11 @@ function projectIdOf(text) {
 
 /** null when allowed; else the denial's reason code and the explanation behind it. */
 function decide(snapshot, principal, check) {
+  // The check is the fast path; only a denial pays for an explanation.
   if (check.create) {
     if (snapshot.canCreate(principal, 'experiment', 'project', check.projectId)) return null;
-    // permeval explains permissions on objects, not creation under them; `create` on the parent project is
-    // the nearest question and names the grant that is missing. If that one is allowed, the grant is
-    // restricted to a type other than experiment.
-    const explanation = snapshot.explain(principal, 'create', 'project', check.projectId);
-    return { reason: explanation.allowed ? 'restricted_to_other_type' : explanation.reason, explanation };
+    const explanation = snapshot.explainCreate(principal, 'experiment', 'project', check.projectId);
+    return { reason: explanation.reason, explanation };
   }
   if (snapshot.can(principal, check.permission, check.type, check.id)) return null;
   const explanation = snapshot.explain(principal, check.permission, check.type, check.id);
