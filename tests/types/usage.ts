@@ -42,7 +42,7 @@ export async function usage(text: string, bytes: Uint8Array, module: WebAssembly
     const chain: string[] = paths[0]?.groupChain ?? [];
     void chain;
   } else {
-    const reason: 'not_a_member' | 'object_deleted' | 'other_org' | 'object_unknown' | 'restricted_to_other_type' | 'no_grant' =
+    const reason: 'not_a_member' | 'object_deleted' | 'other_org' | 'object_unknown' | 'restricted_to_other_type' | 'no_grant' | 'not_creatable_here' =
       why.reason;
     void reason;
   }
