@@ -18,7 +18,7 @@ for out in pkg/web/permeval_bg.wasm pkg/node/permeval_bg.wasm; do
     --enable-reference-types --enable-multivalue --enable-mutable-globals "$out" -o "$out"
 done
 
-cp js/node.mjs js/node.cjs pkg/
+cp js/node.mjs js/node.cjs js/react.js js/react.d.ts js/dom.js js/dom.d.ts pkg/
 # The nodejs glue is CommonJS inside a "type": "module" package.
 printf '{ "type": "commonjs" }\n' > pkg/node/package.json
 cp js/permeval.d.ts pkg/permeval.d.ts

@@ -166,13 +166,61 @@ fn every_section_5_case_is_in_the_file() {
     assert_eq!(names.len(), cases().len(), "entry names are unique");
 }
 
-#[wasm_bindgen_test]
-fn section_5_cases_through_the_wasm_boundary() {
-    let (mut checks, mut failures) = (0, Vec::new());
-    for case in cases() {
-        let (n, failed) = run(&case);
-        checks += n;
-        failures.extend(failed);
-    }
+/// Runs the entry named `name`, failing once with every check of it that did not hold.
+fn run_entry(name: &str) {
+    let found: Vec<Value> = cases().into_iter().filter(|c| c["name"] == name).collect();
+    assert_eq!(found.len(), 1, "{name}: entries with this name in the case file");
+    let (checks, failures) = run(&found[0]);
     assert!(failures.is_empty(), "{} of {checks} checks failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// One `#[wasm_bindgen_test]` per entry of the case file, named after it.
+macro_rules! entries {
+    ($($name:ident),* $(,)?) => {
+        /// The entries that have a test, in file order.
+        const TESTED: &[&str] = &[$(stringify!($name)),*];
+        $(
+            #[wasm_bindgen_test]
+            fn $name() {
+                run_entry(stringify!($name));
+            }
+        )*
+    };
+}
+
+entries! {
+    case_01_owner_is_unrestricted,
+    case_02_engineers_crud_projects_no_access_management,
+    case_03_viewers_read_only,
+    case_04_nested_group,
+    case_04_without_the_nesting,
+    case_05_additive_cannot_restrict_down,
+    case_06_union_across_groups,
+    case_07_role_expansion_and_restrict_object_type,
+    case_08_service_account_is_a_user,
+    case_09_restricted_direct_grant,
+    case_10_project_group_cascade,
+    case_10_holding_only_a14,
+    case_10_without_the_restriction,
+    case_11_project_group_membership_change,
+    case_12_org_level_cascade_covers_future_projects,
+    case_13_object_scoped_grant,
+    case_13_with_unrestricted_project_read,
+    case_14_group_administration_is_not_group_membership,
+    case_15_audit_logs,
+    case_16_manage_settings_does_not_leak,
+    case_17_list_org_gate,
+    case_18_creator_grant,
+    case_18_with_that_acl_removed,
+    case_19_role_chain,
+    case_20_cycle_safety,
+    case_21_deleted_objects,
+    case_22_invalid_acl_row,
+    case_23_non_member,
+}
+
+#[wasm_bindgen_test]
+fn every_entry_has_a_test() {
+    let names: Vec<String> = cases().iter().map(|c| str_of(c, "name", "an entry").to_owned()).collect();
+    assert_eq!(names, TESTED, "the entries! list names every entry of tests/cases/spec_section5.json, in order");
 }
