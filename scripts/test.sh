@@ -30,6 +30,9 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 step "JS tests against the package (Node ESM + CJS, Chromium page)"
 node --test tests/js/
 
+step "benchmark suite, smoke mode (tiny orgs, every system, agreement checked)"
+node benches/run.mjs --smoke
+
 step "TypeScript types (tsc --strict)"
 node_modules/.bin/tsc -p tests/types
 
