@@ -6,17 +6,13 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { build } from 'vite';
 
 import { startServer } from '../../www/demo/serve.mjs';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const OUT_DIR = `${repo}target/www-demo-test`; // inside target/, which is gitignored
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run',
-];
 
 let server;
 let browser;
@@ -26,7 +22,7 @@ before(async () => {
   await build({ configFile: `${repo}www/demo/vite.config.js`, build: { outDir: OUT_DIR, emptyOutDir: true }, logLevel: 'warn' });
   server = await startServer({ dist: OUT_DIR, port: 0 });
   base = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 after(async () => {

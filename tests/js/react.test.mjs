@@ -5,17 +5,13 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { build } from 'vite';
 
 import { startServer } from '../../www/demo/serve.mjs';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const OUT_DIR = `${repo}target/react-test`; // inside target/, which is gitignored
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run',
-];
 
 let server;
 let browser;
@@ -31,7 +27,7 @@ before(async () => {
     build: { outDir: OUT_DIR, emptyOutDir: true, target: 'es2022' },
   });
   server = await startServer({ dist: OUT_DIR, port: 0 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   page = await browser.newPage();
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
