@@ -14,7 +14,7 @@ const ERROR = 'data-permeval-error';
 const SELECTOR = '[data-permission]';
 
 function toSubject(target) {
-  if (target && typeof target.can === 'function' && typeof target.explain === 'function' && !('snapshot' in target)) {
+  if (target && typeof target.can === 'function' && typeof target.explain === 'function' && typeof target.subject !== 'function' && !('snapshot' in target)) {
     return { subject: target, owned: false };
   }
   if (target && target.snapshot && typeof target.snapshot.subject === 'function' && typeof target.principal === 'string') {

@@ -1,17 +1,18 @@
-// permeval/react in real React in Chromium: the page under tests/react/ is built with Vite (importing
-// 'permeval' and 'permeval/react' by name, as an app does), served on loopback and driven through
-// window.harness.
+// permeval/react and permeval/dom in real Chromium: builds the Vite app in tests/react/ (which imports
+// 'permeval', 'permeval/react' and 'permeval/dom' by package name), serves target/react-test/ on 127.0.0.1
+// and drives Debian's headless Chromium with playwright-core. Needs the built package linked as
+// node_modules/permeval (./scripts/build-pkg.sh && ln -sfn ../pkg node_modules/permeval).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 
-import { launchChromium } from './chromium.mjs';
 import { build } from 'vite';
 
+import { launchChromium } from './chromium.mjs';
 import { startServer } from '../../www/demo/serve.mjs';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-const OUT_DIR = `${repo}target/react-test`; // inside target/, which is gitignored
+const OUT_DIR = `${repo}target/react-test`; // the outDir of tests/react/vite.config.js, inside gitignored target/
 
 let server;
 let browser;
@@ -19,19 +20,15 @@ let page;
 const errors = [];
 
 before(async () => {
-  await build({
-    root: `${repo}tests/react`,
-    base: './',
-    configFile: false,
-    logLevel: 'warn',
-    build: { outDir: OUT_DIR, emptyOutDir: true, target: 'es2022' },
-  });
+  await build({ configFile: `${repo}tests/react/vite.config.js`, logLevel: 'warn' });
   server = await startServer({ dist: OUT_DIR, port: 0 });
   browser = await launchChromium();
   page = await browser.newPage();
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
-  await page.waitForFunction(() => window.harness !== undefined, null, { timeout: 20000 });
+  await page.waitForFunction(() => window.ready === true || window.failure !== undefined, null, { timeout: 20000 });
+  assert.equal(await page.evaluate(() => window.failure), undefined);
+  await page.waitForSelector('#principal');
 });
 
 after(async () => {
@@ -39,41 +36,165 @@ after(async () => {
   await new Promise((done) => (server ? server.close(done) : done()));
 });
 
-const read = () => page.evaluate(() => window.harness.read());
-
-test('useCan and <Can> answer for the provider principal, with fallback, not and function children', async () => {
-  assert.deepEqual(errors, []);
-  assert.deepEqual(await read(), {
-    who: 'U_BOB', hook: 'true', edit: 'Edit', fallback: null, not: null, fn: 'true:null',
-  });
+/** The page's state as plain data. */
+const state = () => page.evaluate(() => {
+  const text = (sel) => document.querySelector(sel)?.textContent ?? null;
+  const cases = Object.fromEntries([...document.querySelectorAll('[data-case]')].map((li) => [li.dataset.case, li.textContent === 'true']));
+  const fn = document.querySelector('#fn-child');
+  return {
+    principal: text('#principal'),
+    which: text('#which'),
+    cases,
+    updateButton: document.querySelector('#update-button') !== null,
+    updateFallback: text('#update-fallback'),
+    notDelete: document.querySelector('#not-delete') !== null,
+    canDefaultFallback: document.querySelector('#can-default-fallback').innerHTML,
+    fn: { allowed: fn.dataset.allowed, text: fn.textContent, title: fn.title, disabled: fn.disabled },
+  };
 });
 
-test('switching the principal re-renders the consumers', async () => {
-  await page.evaluate(() => window.harness.principal('U_CAROL'));
-  // Carol updates experiments through R_DS but not datasets (restricted), and may not delete E1.
-  assert.deepEqual(await read(), {
-    who: 'U_CAROL', hook: 'true', edit: 'Edit', fallback: null, not: 'cannot delete', fn: 'false:restricted_to_other_type',
+async function switchTo(principal, which) {
+  if (principal) await page.click(`#as-${principal}`);
+  if (which) await page.click(`#snapshot-${which}`);
+  if (principal) await page.waitForFunction((p) => document.querySelector('#principal').textContent === p, principal);
+  if (which) await page.waitForFunction((w) => document.querySelector('#which').textContent === w, which);
+}
+
+test('useCan, <Can> (children, fallback, not, function children) as carol in snapshot A', async () => {
+  const s = await state();
+  assert.equal(s.principal, 'U_CAROL');
+  assert.deepEqual(s.cases, {
+    'read:experiment:E1': true,
+    'update:experiment:E1': true,
+    'delete:experiment:E1': false,
+    'update:dataset:D1': false,
+    'create_acls:project:P1': false,
   });
-  await page.evaluate(() => window.harness.principal('U_NOBODY'));
-  assert.deepEqual(await read(), {
-    who: 'U_NOBODY', hook: 'false', edit: null, fallback: 'no', not: 'cannot delete', fn: 'false:not_a_member',
-  });
-  await page.evaluate(() => window.harness.principal('U_BOB'));
-  assert.equal((await read()).hook, 'true');
+  assert.equal(s.updateButton, true, '<Can> renders its children when allowed');
+  assert.equal(s.updateFallback, null);
+  assert.equal(s.notDelete, true, '<Can not> renders its children when denied');
+  assert.equal(s.canDefaultFallback, '', 'a denied <Can> without fallback renders nothing');
+  assert.deepEqual(s.fn, { allowed: 'false', text: 'restricted_to_other_type', title: 'restricted_to_other_type', disabled: true });
 });
 
-test('switching the snapshot re-renders the consumers', async () => {
-  const before = await page.evaluate(() => window.harness.renders());
-  await page.evaluate(() => window.harness.snapshot('second'));
-  assert.deepEqual(await read(), {
-    who: 'U_BOB', hook: 'false', edit: null, fallback: 'no', not: null, fn: 'false:no_grant',
+test('a principal switch re-renders the consumers', async () => {
+  await switchTo('U_BOB');
+  let s = await state();
+  assert.deepEqual(s.cases, {
+    'read:experiment:E1': true,
+    'update:experiment:E1': true,
+    'delete:experiment:E1': true,
+    'update:dataset:D1': true,
+    'create_acls:project:P1': false,
   });
-  assert.ok((await page.evaluate(() => window.harness.renders())) > before);
-  await page.evaluate(() => window.harness.snapshot('first'));
-  assert.equal((await read()).edit, 'Edit');
+  assert.equal(s.notDelete, false, '<Can not> hides its children when allowed');
+  assert.deepEqual(s.fn, { allowed: 'true', text: 'allowed', title: '', disabled: false }, 'reason is null when allowed');
+
+  await switchTo('U_ALICE');
+  s = await state();
+  assert.ok(Object.values(s.cases).every(Boolean), 'alice (Owners) holds everything');
+  assert.equal(await page.isVisible('#delete-acls'), true);
+
+  await switchTo('U_NOBODY');
+  s = await state();
+  assert.ok(Object.values(s.cases).every((v) => v === false), 'an unknown principal holds nothing');
+  assert.equal(s.updateButton, false);
+  assert.equal(s.updateFallback, 'read-only', '<Can> renders its fallback when denied');
+  assert.equal(await page.textContent('#subject-id'), 'undefined');
+  assert.equal(s.fn.text, 'not_a_member', 'function children get the reason for an unknown principal too');
+
+  await switchTo('U_CAROL');
+  assert.equal((await state()).cases['update:experiment:E1'], true);
 });
 
-test('a hook outside a provider throws a clear error', async () => {
-  assert.match(await page.evaluate(() => window.harness.orphanError()), /inside a <PermevalProvider/);
+test('a snapshot switch re-renders the consumers', async () => {
+  await switchTo('U_CAROL', 'B');
+  let s = await state();
+  assert.deepEqual(s.cases, {
+    'read:experiment:E1': false,
+    'update:experiment:E1': false,
+    'delete:experiment:E1': true,
+    'update:dataset:D1': false,
+    'create_acls:project:P1': false,
+  });
+  assert.equal(s.updateFallback, 'read-only');
+  assert.equal(s.notDelete, false);
+  assert.equal(s.fn.allowed, 'false');
+  assert.equal(s.fn.text, 'no_grant', 'the reason comes from the new snapshot');
+
+  await switchTo(null, 'A');
+  s = await state();
+  assert.equal(s.cases['update:experiment:E1'], true);
+  assert.equal(s.cases['delete:experiment:E1'], false);
+});
+
+test('usePermeval / useCan outside a provider throws a clear error', async () => {
+  const message = await page.textContent('#orphan-error');
+  assert.match(message, /must be used inside a <PermevalProvider/);
+  assert.equal(await page.$('#orphan'), null);
+});
+
+/** The DOM helper's attributes on every element of #plain. */
+const plain = () => page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#plain button')].map((b) => [b.id, {
+  hidden: b.hidden,
+  disabled: b.disabled,
+  aria: b.getAttribute('aria-disabled'),
+  title: b.getAttribute('title'),
+  error: b.getAttribute('data-permeval-error'),
+}])));
+
+test('permeval/dom hides, disables (with the reason as title) and restores, in both modes', async () => {
+  const initial = await plain();
+
+  // Hide mode (the default), as carol: she may update E1, not delete it, not update D1.
+  let r = await page.evaluate(() => window.applyDom('U_CAROL'));
+  assert.deepEqual(r, { checked: 6, denied: 4 });
+  let p = await plain();
+  assert.equal(p['d-edit'].hidden, false);
+  assert.equal(p['d-delete'].hidden, true);
+  assert.equal(p['d-ds-update'].hidden, true);
+  assert.equal(p['d-author-disabled'].hidden, true);
+  assert.equal(p['d-author-hidden'].hidden, true, 'author-hidden stays hidden (carol may read D1)');
+  assert.equal(p['d-typo'].hidden, true, 'an unknown permission counts as denied');
+  assert.match(p['d-typo'].error, /unknown permission `updat` \(did you mean `update`\?\)/);
+  assert.deepEqual(p['d-plain'], initial['d-plain']);
+  assert.equal(p['d-delete'].title, 'Delete this experiment', 'hide mode leaves the title alone');
+
+  // Restore as alice (everything allowed): back to the author's markup, except the typo stays marked.
+  r = await page.evaluate(() => window.applyDom('U_ALICE'));
+  assert.deepEqual(r, { checked: 6, denied: 1 });
+  p = await plain();
+  for (const id of ['d-edit', 'd-delete', 'd-ds-update', 'd-author-disabled', 'd-author-hidden', 'd-plain']) {
+    assert.deepEqual(p[id], initial[id], `${id} restored`);
+  }
+  assert.equal(p['d-typo'].hidden, true);
+
+  // Disable mode, as carol, through a Subject.
+  r = await page.evaluate(() => window.applyDom('U_CAROL', 'disable', { viaSubject: true }));
+  assert.deepEqual(r, { checked: 6, denied: 4 });
+  p = await plain();
+  assert.deepEqual(p['d-edit'], initial['d-edit']);
+  assert.deepEqual(p['d-delete'], { hidden: false, disabled: true, aria: 'true', title: 'no_grant', error: null },
+    'disabled, aria-disabled and the denial reason as title (over the author\'s title)');
+  assert.equal(p['d-ds-update'].title, 'restricted_to_other_type');
+  assert.equal(p['d-ds-update'].disabled, true);
+  assert.equal(p['d-typo'].disabled, true);
+  assert.match(p['d-typo'].title, /updat/, 'an unknown permission: title is the error message');
+  assert.equal(p['d-typo'].hidden, false, 'switching mode undoes the previous mode');
+  assert.equal(p['d-author-hidden'].hidden, true);
+
+  // Restore as bob (all but the typo allowed): author-set disabled / hidden / title survive.
+  r = await page.evaluate(() => window.applyDom('U_BOB', 'disable'));
+  assert.deepEqual(r, { checked: 6, denied: 1 });
+  p = await plain();
+  for (const id of ['d-edit', 'd-delete', 'd-ds-update', 'd-author-disabled', 'd-author-hidden', 'd-plain']) {
+    assert.deepEqual(p[id], initial[id], `${id} restored`);
+  }
+  assert.equal(p['d-author-disabled'].disabled, true, 'the author\'s disabled is not clobbered');
+  assert.equal(p['d-delete'].title, 'Delete this experiment', 'the author\'s title comes back');
+  assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll('[data-permeval-set]')].map((e) => e.id)), ['d-typo']);
+});
+
+test('no page errors', () => {
   assert.deepEqual(errors, []);
 });
