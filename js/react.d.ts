@@ -1,6 +1,6 @@
 // Types of permeval/react. React (>= 18) is a peer dependency; its types come from @types/react.
 import type { ReactElement, ReactNode } from 'react';
-import type { ObjectType, Permission, Snapshot, Subject } from 'permeval';
+import type { DenialReason, ObjectType, Permission, Snapshot, Subject } from 'permeval';
 
 /** What <PermevalProvider> holds: the snapshot, the principal and the principal resolved once. */
 export interface PermevalContextValue {
@@ -31,7 +31,7 @@ export interface CanRenderProps {
   /** Whether the principal holds the permission (not inverted by `not`). */
   allowed: boolean;
   /** The denial reason code from `subject.explain(…)` when denied; null when allowed. */
-  reason: string | null;
+  reason: DenialReason | null;
 }
 
 export interface CanProps {

@@ -1,6 +1,10 @@
 // permeval/react: React bindings for a permeval Snapshot. Plain ESM with React.createElement (no JSX), so the
 // package ships it as is. It imports nothing from 'permeval' itself: the app loads the wasm (`await init()`)
 // and builds the Snapshot, then hands it to <PermevalProvider>.
+//
+// A Snapshot never changes after loading, so the provider's props are the whole store: a new snapshot object
+// or principal is a new context value, and React re-renders the consumers. No subscription is needed (CASL's
+// useSyncExternalStore exists because its Ability mutates in place); add one if snapshots ever take deltas.
 import { createContext, createElement, useContext, useMemo } from 'react';
 
 const PermevalContext = createContext(null);
@@ -16,6 +20,9 @@ const NO_PROVIDER =
 export function PermevalProvider({ snapshot, principal, children }) {
   if (snapshot == null || typeof snapshot.subject !== 'function') {
     throw new TypeError('permeval/react: <PermevalProvider> needs a `snapshot` prop (a permeval Snapshot)');
+  }
+  if (typeof principal !== 'string') {
+    throw new TypeError(`permeval/react: <PermevalProvider> needs a \`principal\` id string, not ${String(principal)}`);
   }
   const subject = useMemo(() => snapshot.subject(principal), [snapshot, principal]);
   const value = useMemo(() => ({ snapshot, principal, subject }), [snapshot, principal, subject]);
@@ -35,6 +42,10 @@ export function usePermeval() {
  */
 export function useCan(permission, objectType, objectId) {
   const { subject } = usePermeval();
+  if (typeof objectType !== 'string' || typeof objectId !== 'string') {
+    // The wasm boundary takes strings only; say so rather than fail inside the glue.
+    throw new TypeError(`permeval/react: the object type and id must be strings, not ${String(objectType)} / ${String(objectId)}`);
+  }
   return useMemo(
     () => subject.can(permission, objectType, objectId),
     [subject, permission, objectType, objectId],

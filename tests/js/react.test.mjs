@@ -4,9 +4,10 @@
 // node_modules/permeval (./scripts/build-pkg.sh && ln -sfn ../pkg node_modules/permeval).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
-import { build } from 'vite';
+import { build, createServer } from 'vite';
 
 import { launchChromium } from './chromium.mjs';
 import { startServer } from '../../www/demo/serve.mjs';
@@ -18,13 +19,24 @@ let server;
 let browser;
 let page;
 const errors = [];
+const wasmFetches = [];
+
+/** Records the page's errors and its responses for .wasm files. */
+function watch(p, pageErrors, fetches) {
+  p.on('pageerror', (e) => pageErrors.push(String(e)));
+  p.on('response', (r) => {
+    if (new URL(r.url()).pathname.endsWith('.wasm')) {
+      fetches.push({ path: new URL(r.url()).pathname, status: r.status(), type: r.headers()['content-type'] });
+    }
+  });
+}
 
 before(async () => {
   await build({ configFile: `${repo}tests/react/vite.config.js`, logLevel: 'warn' });
   server = await startServer({ dist: OUT_DIR, port: 0 });
   browser = await launchChromium();
   page = await browser.newPage();
-  page.on('pageerror', (e) => errors.push(String(e)));
+  watch(page, errors, wasmFetches);
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
   await page.waitForFunction(() => window.ready === true || window.failure !== undefined, null, { timeout: 20000 });
   assert.equal(await page.evaluate(() => window.failure), undefined);
@@ -128,10 +140,40 @@ test('a snapshot switch re-renders the consumers', async () => {
   assert.equal(s.cases['delete:experiment:E1'], false);
 });
 
+test('the provider resolves the principal once per change, not on every render', async () => {
+  const resolved = () => page.evaluate(() => window.subjectsResolved());
+  const start = await resolved();
+  await page.click('#rerender');
+  await page.waitForFunction(() => document.querySelector('#tick').textContent === '1');
+  assert.equal(await resolved(), start, 'a re-render with the same snapshot and principal reuses the Subject');
+  await switchTo('U_BOB');
+  assert.equal(await resolved(), start + 1, 'a principal switch resolves once');
+  await page.click('#as-U_BOB');
+  await page.click('#rerender');
+  await page.waitForFunction(() => document.querySelector('#tick').textContent === '2');
+  assert.equal(await resolved(), start + 1, 'choosing the same principal again resolves nothing');
+  await switchTo(null, 'B');
+  assert.equal(await resolved(), start + 2, 'a snapshot switch resolves once');
+  await switchTo('U_CAROL', 'A');
+  assert.equal((await state()).cases['update:experiment:E1'], true);
+});
+
 test('usePermeval / useCan outside a provider throws a clear error', async () => {
   const message = await page.textContent('#orphan-error');
   assert.match(message, /must be used inside a <PermevalProvider/);
   assert.equal(await page.$('#orphan'), null);
+});
+
+test('a misspelled permission or a non-string id in <Can> throws a clear error', async () => {
+  assert.equal(await page.textContent('#typo-error'), 'unknown permission `raed` (did you mean `read`?)');
+  assert.match(await page.textContent('#id-error'), /the object type and id must be strings/);
+});
+
+test('vite build emits the wasm as an asset, and the page fetches it as application/wasm', async () => {
+  const assets = await readdir(`${OUT_DIR}/assets`);
+  const wasm = assets.filter((f) => f.endsWith('.wasm'));
+  assert.equal(wasm.length, 1, `one .wasm among ${assets.join(', ')}`);
+  assert.deepEqual(wasmFetches, [{ path: `/assets/${wasm[0]}`, status: 200, type: 'application/wasm' }]);
 });
 
 /** The DOM helper's attributes on every element of #plain. */
@@ -197,4 +239,39 @@ test('permeval/dom hides, disables (with the reason as title) and restores, in b
 
 test('no page errors', () => {
   assert.deepEqual(errors, []);
+});
+
+test('the Vite dev server serves the same app, with the same (permeval-free) config', async (t) => {
+  // node_modules/permeval is a symlink to pkg/ here, and Vite leaves linked packages unbundled; an app that
+  // installed permeval from npm gets it pre-bundled. `include` makes this run take that path too (it is not
+  // something a user configures), so the wasm URL is checked after pre-bundling has moved the glue.
+  const dev = await createServer({
+    configFile: `${repo}tests/react/vite.config.js`,
+    server: { host: '127.0.0.1', port: 0, strictPort: false },
+    optimizeDeps: { include: ['permeval', 'permeval/react', 'permeval/dom'] },
+    logLevel: 'error',
+  });
+  t.after(() => dev.close());
+  await dev.listen();
+  const devPage = await browser.newPage();
+  t.after(() => devPage.close());
+  const devErrors = [];
+  const devWasm = [];
+  watch(devPage, devErrors, devWasm);
+  await devPage.goto(dev.resolvedUrls.local[0]);
+  await devPage.waitForFunction(() => window.ready === true || window.failure !== undefined, null, { timeout: 20000 });
+  assert.equal(await devPage.evaluate(() => window.failure), undefined);
+  await devPage.waitForSelector('#principal');
+  assert.equal(await devPage.textContent('[data-case="update:experiment:E1"]'), 'true');
+  assert.equal(await devPage.textContent('[data-case="update:dataset:D1"]'), 'false');
+  await devPage.click('#as-U_NOBODY');
+  await devPage.waitForFunction(() => document.querySelector('#principal').textContent === 'U_NOBODY');
+  assert.equal(await devPage.textContent('#update-fallback'), 'read-only');
+  assert.deepEqual(await devPage.evaluate(() => window.applyDom('U_CAROL', 'disable')), { checked: 6, denied: 4 });
+  assert.equal(devWasm.length, 1);
+  assert.deepEqual({ ...devWasm[0], path: undefined }, { path: undefined, status: 200, type: 'application/wasm' });
+  assert.match(devWasm[0].path, /\/pkg\/web\/permeval_bg\.wasm$/, 'the pre-bundled glue points at the package\'s wasm');
+  const bundled = await devPage.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
+  assert.ok(bundled.some((path) => /\/deps\/permeval\.js$/.test(path)), 'permeval was served pre-bundled');
+  assert.deepEqual(devErrors, []);
 });

@@ -65,7 +65,7 @@ function Probe() {
   );
 }
 
-/** Catches what a component outside any provider throws, so the page shows the message. */
+/** Catches what its children throw (no provider, a misspelled permission), so the page shows the message. */
 class Boundary extends Component {
   state = { error: null };
   static getDerivedStateFromError(error) {
@@ -73,7 +73,7 @@ class Boundary extends Component {
   }
   componentDidCatch() {}
   render() {
-    return this.state.error ? <p id="orphan-error">{this.state.error.message}</p> : this.props.children;
+    return this.state.error ? <p id={this.props.id}>{this.state.error.message}</p> : this.props.children;
   }
 }
 
@@ -85,6 +85,7 @@ function Orphan() {
 function App({ snapshots }) {
   const [principal, setPrincipal] = useState('U_CAROL');
   const [which, setWhich] = useState('A');
+  const [tick, setTick] = useState(0); // re-renders the app without changing the provider's props
   return (
     <main>
       <nav>
@@ -94,13 +95,23 @@ function App({ snapshots }) {
         <button id="snapshot-A" onClick={() => setWhich('A')}>snapshot A</button>
         <button id="snapshot-B" onClick={() => setWhich('B')}>snapshot B</button>
         <span id="which">{which}</span>
+        <button id="rerender" onClick={() => setTick((t) => t + 1)}>re-render</button>
+        <span id="tick">{tick}</span>
       </nav>
       <PermevalProvider snapshot={snapshots[which]} principal={principal}>
         <Probe />
       </PermevalProvider>
-      <Boundary>
+      <Boundary id="orphan-error">
         <Orphan />
       </Boundary>
+      <PermevalProvider snapshot={snapshots.A} principal="U_BOB">
+        <Boundary id="typo-error">
+          <Can I="raed" on={{ type: 'experiment', id: 'E1' }}>typo rendered?</Can>
+        </Boundary>
+        <Boundary id="id-error">
+          <Can I="read" on={{ type: 'experiment', id: 1 }}>number id rendered?</Can>
+        </Boundary>
+      </PermevalProvider>
     </main>
   );
 }
@@ -108,6 +119,16 @@ function App({ snapshots }) {
 init()
   .then(() => {
     const snapshots = { A: Snapshot.fromJson(JSON.stringify(doc)), B: new Snapshot(docB) };
+    // Counts snapshot.subject() calls, to check the provider resolves the principal once per change.
+    let resolved = 0;
+    for (const snapshot of Object.values(snapshots)) {
+      const subject = snapshot.subject.bind(snapshot);
+      snapshot.subject = (principal) => {
+        resolved += 1;
+        return subject(principal);
+      };
+    }
+    window.subjectsResolved = () => resolved;
     const plain = document.getElementById('plain');
     // For the DOM-helper tests: apply as a principal (via { snapshot, principal } or a Subject), read back.
     window.applyDom = (principal, mode, { which = 'A', viaSubject = false } = {}) => {
