@@ -295,6 +295,15 @@ impl Index {
             .fold(PermissionSet::empty(), |acc, c| acc | c.for_type(applies))
     }
 
+    /// Everything `resolved` holds on node `n` asked about as an object of its own type: the answer
+    /// [`Index::permissions`] gives after locating the node by its type and id, without the lookup.
+    /// A number that is no node holds nothing.
+    #[cfg(any(target_arch = "wasm32", test))]
+    pub(crate) fn permissions_of_node(&self, resolved: &Resolved, n: NodeIx) -> PermissionSet {
+        let at = self.locate_node(n);
+        self.permissions(resolved, &at, TypeCode(self.nodes.tag(n.0)))
+    }
+
     /// The listed, live objects of a type, in snapshot order.
     pub(crate) fn listed(&self, code: TypeCode) -> &[NodeIx] {
         self.listed.get(code.0 as usize).map(Vec::as_slice).unwrap_or(&[])

@@ -149,6 +149,27 @@ impl Snapshot {
         Subject::new(&self.index, key.principal_on(&self.index))
     }
 
+    /// The number of a member, for [`Snapshot::subject_by_number`]; `None` for anyone else.
+    #[cfg(any(target_arch = "wasm32", test))]
+    pub(crate) fn principal_number(&self, principal: &str) -> Option<u32> {
+        self.index.principal(principal).map(|p| p.0)
+    }
+
+    /// The subject a member number stands for; a number that names no member is denied everything.
+    #[cfg(any(target_arch = "wasm32", test))]
+    pub(crate) fn subject_by_number(&self, number: u32) -> Subject<'_> {
+        let p = Some(index::PrincipalIx(number)).filter(|p| p.ix() < self.index.principals.len());
+        Subject::new(&self.index, p)
+    }
+
+    /// The node number of an object that has one (listed, or named by an ACL), for
+    /// [`Subject::effective_of_node`](crate::Subject). Objects without one (dead, another org's, named by
+    /// nothing) answer `None` and are asked about by id.
+    #[cfg(any(target_arch = "wasm32", test))]
+    pub(crate) fn object_node(&self, object: &ObjectRef<'_>) -> Option<u32> {
+        self.index.locate(&object.object_type, object.id).own.map(|n| n.0)
+    }
+
     /// Whether `principal` holds `permission` on `object` (spec §4.2).
     pub fn can(&self, principal: &str, permission: Permission, object: &ObjectRef<'_>) -> bool {
         self.subject(principal).can(permission, object)
@@ -223,5 +244,48 @@ impl Snapshot {
     /// `permission`, in snapshot order.
     pub fn accessible(&self, principal: &str, permission: Permission, object_type: &ObjectType) -> Vec<&str> {
         self.subject(principal).accessible(permission, object_type)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ObjectType;
+
+    /// The number-based path the JS bindings take must answer exactly as the id-based one, for every
+    /// member and every node of the §5 example, and fail closed on numbers that name nothing.
+    #[test]
+    fn node_numbers_answer_as_ids_do() -> Result<(), SnapshotError> {
+        let snap = Snapshot::from_json(include_str!("../tests/fixtures/spec_example.json"))?;
+        let ix = &snap.index;
+        let mut checked = 0;
+        for p in snap.principals() {
+            let number = snap.principal_number(p.id).expect("every member has a number");
+            let by_number = snap.subject_by_number(number);
+            assert_eq!(by_number.principal_id(), Some(p.id));
+            for n in 0..ix.nodes.len() as u32 {
+                let object_type = ix.object_type(crate::index::TypeCode(ix.nodes.tag(n)));
+                let object = ObjectRef::new(object_type, ix.nodes.text(n));
+                let expected = snap.effective(p.id, &object);
+                match snap.object_node(&object) {
+                    Some(node) => {
+                        assert_eq!(node, n);
+                        assert_eq!(by_number.effective_of_node(node), expected, "{} on {object:?}", p.id);
+                        checked += 1;
+                    }
+                    // Dead nodes have no number to hand out and hold nothing.
+                    None => assert!(expected.is_empty()),
+                }
+            }
+            assert!(by_number.effective_of_node(u32::MAX).is_empty());
+            assert!(by_number.effective_of_node(ix.nodes.len() as u32).is_empty());
+        }
+        assert!(checked > 50, "only {checked} checks");
+        let stranger = snap.subject_by_number(ix.principals.len() as u32);
+        assert!(!stranger.is_member());
+        assert!((0..ix.nodes.len() as u32).all(|n| stranger.effective_of_node(n).is_empty()));
+        assert_eq!(snap.principal_number("nobody"), None);
+        assert_eq!(snap.object_node(&ObjectRef::new(ObjectType::Experiment, "nothing")), None);
+        Ok(())
     }
 }

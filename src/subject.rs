@@ -97,6 +97,14 @@ impl<'s> Subject<'s> {
         self.index.permissions(self.resolved, &at, code)
     }
 
+    /// [`Subject::effective`] on an object found once with [`crate::Snapshot::object_node`]: the same
+    /// answer, without hashing the id again. The JS bindings cache node numbers on their side so that a
+    /// check passes integers instead of strings across the boundary.
+    #[cfg(any(target_arch = "wasm32", test))]
+    pub(crate) fn effective_of_node(&self, node: u32) -> PermissionSet {
+        self.index.permissions_of_node(self.resolved, crate::index::NodeIx(node))
+    }
+
     /// Whether the principal may create an object of type `child` directly under `parent`: `create` on
     /// the parent or an ancestor, by a grant that applies to `child`'s type (spec §4.3 j). Pairs that the
     /// containment tree does not allow (see [`ObjectType::can_be_created_under`]) answer false.

@@ -2,7 +2,7 @@
 
 use js_sys::{Array, Error, Reflect};
 use serde::Serialize;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::{
     Access, Capabilities, Decision, Explanation, GrantHolder, GrantPath, ObjectKind, ObjectType, Permission,
@@ -32,14 +32,49 @@ pub(crate) fn snapshot_error(e: &SnapshotError) -> JsValue {
     error(e.code().as_str(), e.message(), e.path(), position)
 }
 
+/// A string argument. Anything else throws `wrong_type` naming the argument: wasm-bindgen's own `&str`
+/// conversion does not check, and a number passed there corrupts the glue's memory handling instead.
+pub(crate) fn string(value: &JsValue, argument: &str) -> Result<String, JsValue> {
+    value.as_string().ok_or_else(|| {
+        error("wrong_type", &format!("`{argument}` must be a string, found {}", js_kind(value)), argument, None)
+    })
+}
+
+/// The JS type of a value, for messages.
+fn js_kind(value: &JsValue) -> String {
+    if value.is_null() { "null".to_owned() } else { value.js_typeof().as_string().unwrap_or_default() }
+}
+
 /// A permission name from JS; anything but one of the eight throws, so typos surface in development.
-pub(crate) fn permission(name: &str) -> Result<Permission, JsValue> {
+pub(crate) fn permission(value: &JsValue) -> Result<Permission, JsValue> {
+    let name = string(value, "permission")?;
     name.parse::<Permission>().map_err(|e| error("unknown_permission", &e.to_string(), "permission", None))
 }
 
 /// An object type name from JS; unknown names are evaluated as unknown types, never rejected.
-pub(crate) fn object_type(name: &str) -> ObjectType {
-    ObjectType::from(name)
+pub(crate) fn object_type(value: &JsValue, argument: &str) -> Result<ObjectType, JsValue> {
+    string(value, argument).map(|name| ObjectType::from(name.as_str()))
+}
+
+/// Many ids: an array of strings, each checked, with the offending index in the error's path.
+pub(crate) fn strings_from(value: &JsValue, argument: &str) -> Result<Vec<String>, JsValue> {
+    let Some(items) = value.dyn_ref::<Array>() else {
+        let message = format!("`{argument}` must be an array of strings, found {}", js_kind(value));
+        return Err(error("wrong_type", &message, argument, None));
+    };
+    items.iter().enumerate().map(|(i, item)| string(&item, &format!("{argument}[{i}]"))).collect()
+}
+
+/// The node number of an object, or -1 when it has none; see `Snapshot.objectNode`.
+pub(crate) fn object_node(
+    snapshot: &crate::Snapshot,
+    object_type: &JsValue,
+    object_id: &JsValue,
+) -> Result<i32, JsValue> {
+    let object_type = self::object_type(object_type, "objectType")?;
+    let id = string(object_id, "objectId")?;
+    let node = snapshot.object_node(&crate::ObjectRef::new(object_type, &id));
+    Ok(node.and_then(|n| i32::try_from(n).ok()).unwrap_or(-1))
 }
 
 /// A permission set as `Permission[]` in canonical order.

@@ -81,101 +81,162 @@ impl Snapshot {
 
     /// The checkboxes of Braintrust's permission-group editor, filled in for the principal.
     #[wasm_bindgen(unchecked_return_type = "Capabilities")]
-    pub fn capabilities(&self, principal_id: &str) -> JsValue {
-        convert::capabilities(&self.inner.capabilities(principal_id))
+    pub fn capabilities(
+        &self,
+        #[wasm_bindgen(js_name = principalId, unchecked_param_type = "string")] principal_id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let principal = convert::string(&principal_id, "principalId")?;
+        Ok(convert::capabilities(&self.inner.capabilities(&principal)))
     }
 
     /// Resolves a principal once, for many checks.
-    pub fn subject(&self, principal_id: &str) -> Subject {
-        Subject::new(Rc::clone(&self.inner), self.inner.subject(principal_id).key())
+    pub fn subject(
+        &self,
+        #[wasm_bindgen(js_name = principalId, unchecked_param_type = "string")] principal_id: JsValue,
+    ) -> Result<Subject, JsValue> {
+        let principal = convert::string(&principal_id, "principalId")?;
+        Ok(Subject::new(Rc::clone(&self.inner), self.inner.subject(&principal).key()))
     }
 
     /// Whether the principal holds the permission on the object.
     pub fn can(
         &self,
-        principal_id: &str,
-        #[wasm_bindgen(unchecked_param_type = "Permission")] permission: &str,
-        #[wasm_bindgen(unchecked_param_type = "ObjectType")] object_type: &str,
-        object_id: &str,
+        #[wasm_bindgen(js_name = principalId, unchecked_param_type = "string")] principal_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Permission")] permission: JsValue,
+        #[wasm_bindgen(js_name = objectType, unchecked_param_type = "ObjectType")] object_type: JsValue,
+        #[wasm_bindgen(js_name = objectId, unchecked_param_type = "string")] object_id: JsValue,
     ) -> Result<bool, JsValue> {
-        let permission = convert::permission(permission)?;
-        Ok(self.inner.can(principal_id, permission, &ObjectRef::new(convert::object_type(object_type), object_id)))
+        let principal = convert::string(&principal_id, "principalId")?;
+        let permission = convert::permission(&permission)?;
+        let object_type = convert::object_type(&object_type, "objectType")?;
+        let id = convert::string(&object_id, "objectId")?;
+        Ok(self.inner.can(&principal, permission, &ObjectRef::new(object_type, &id)))
     }
 
     /// Every permission the principal holds on the object, in canonical order.
     #[wasm_bindgen(unchecked_return_type = "Permission[]")]
     pub fn effective(
         &self,
-        principal_id: &str,
-        #[wasm_bindgen(unchecked_param_type = "ObjectType")] object_type: &str,
-        object_id: &str,
-    ) -> Array {
-        let set = self.inner.effective(principal_id, &ObjectRef::new(convert::object_type(object_type), object_id));
-        convert::permission_names(set)
+        #[wasm_bindgen(js_name = principalId, unchecked_param_type = "string")] principal_id: JsValue,
+        #[wasm_bindgen(js_name = objectType, unchecked_param_type = "ObjectType")] object_type: JsValue,
+        #[wasm_bindgen(js_name = objectId, unchecked_param_type = "string")] object_id: JsValue,
+    ) -> Result<Array, JsValue> {
+        let principal = convert::string(&principal_id, "principalId")?;
+        let object_type = convert::object_type(&object_type, "objectType")?;
+        let id = convert::string(&object_id, "objectId")?;
+        Ok(convert::permission_names(self.inner.effective(&principal, &ObjectRef::new(object_type, &id))))
     }
 
     /// Whether the principal may create an object of `childType` directly under the parent.
     #[wasm_bindgen(js_name = canCreate)]
     pub fn can_create(
         &self,
-        principal_id: &str,
-        #[wasm_bindgen(unchecked_param_type = "ObjectType")] child_type: &str,
-        #[wasm_bindgen(unchecked_param_type = "ObjectType")] parent_type: &str,
-        parent_id: &str,
-    ) -> bool {
-        let parent = ObjectRef::new(convert::object_type(parent_type), parent_id);
-        self.inner.can_create(principal_id, &convert::object_type(child_type), &parent)
+        #[wasm_bindgen(js_name = principalId, unchecked_param_type = "string")] principal_id: JsValue,
+        #[wasm_bindgen(js_name = childType, unchecked_param_type = "ObjectType")] child_type: JsValue,
+        #[wasm_bindgen(js_name = parentType, unchecked_param_type = "ObjectType")] parent_type: JsValue,
+        #[wasm_bindgen(js_name = parentId, unchecked_param_type = "string")] parent_id: JsValue,
+    ) -> Result<bool, JsValue> {
+        let principal = convert::string(&principal_id, "principalId")?;
+        let child = convert::object_type(&child_type, "childType")?;
+        let parent_type = convert::object_type(&parent_type, "parentType")?;
+        let id = convert::string(&parent_id, "parentId")?;
+        Ok(self.inner.can_create(&principal, &child, &ObjectRef::new(parent_type, &id)))
     }
 
     /// Why the principal does or does not hold the permission on the object.
     #[wasm_bindgen(unchecked_return_type = "Explanation")]
     pub fn explain(
         &self,
-        principal_id: &str,
-        #[wasm_bindgen(unchecked_param_type = "Permission")] permission: &str,
-        #[wasm_bindgen(unchecked_param_type = "ObjectType")] object_type: &str,
-        object_id: &str,
+        #[wasm_bindgen(js_name = principalId, unchecked_param_type = "string")] principal_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Permission")] permission: JsValue,
+        #[wasm_bindgen(js_name = objectType, unchecked_param_type = "ObjectType")] object_type: JsValue,
+        #[wasm_bindgen(js_name = objectId, unchecked_param_type = "string")] object_id: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let permission = convert::permission(permission)?;
-        let object = ObjectRef::new(convert::object_type(object_type), object_id);
-        Ok(convert::explanation(&self.inner.explain(principal_id, permission, &object)))
+        let principal = convert::string(&principal_id, "principalId")?;
+        let permission = convert::permission(&permission)?;
+        let object_type = convert::object_type(&object_type, "objectType")?;
+        let id = convert::string(&object_id, "objectId")?;
+        Ok(convert::explanation(&self.inner.explain(&principal, permission, &ObjectRef::new(object_type, &id))))
     }
 
     /// Why the principal may or may not create an object of `childType` directly under the parent.
     #[wasm_bindgen(js_name = explainCreate, unchecked_return_type = "Explanation")]
     pub fn explain_create(
         &self,
-        principal_id: &str,
-        #[wasm_bindgen(unchecked_param_type = "ObjectType")] child_type: &str,
-        #[wasm_bindgen(unchecked_param_type = "ObjectType")] parent_type: &str,
-        parent_id: &str,
-    ) -> JsValue {
-        let parent = ObjectRef::new(convert::object_type(parent_type), parent_id);
-        convert::explanation(&self.inner.explain_create(principal_id, &convert::object_type(child_type), &parent))
+        #[wasm_bindgen(js_name = principalId, unchecked_param_type = "string")] principal_id: JsValue,
+        #[wasm_bindgen(js_name = childType, unchecked_param_type = "ObjectType")] child_type: JsValue,
+        #[wasm_bindgen(js_name = parentType, unchecked_param_type = "ObjectType")] parent_type: JsValue,
+        #[wasm_bindgen(js_name = parentId, unchecked_param_type = "string")] parent_id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let principal = convert::string(&principal_id, "principalId")?;
+        let child = convert::object_type(&child_type, "childType")?;
+        let parent_type = convert::object_type(&parent_type, "parentType")?;
+        let id = convert::string(&parent_id, "parentId")?;
+        let parent = ObjectRef::new(parent_type, &id);
+        Ok(convert::explanation(&self.inner.explain_create(&principal, &child, &parent)))
     }
 
     /// The ids of every member who holds the permission on the object.
     #[wasm_bindgen(js_name = whoCan, unchecked_return_type = "string[]")]
     pub fn who_can(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Permission")] permission: &str,
-        #[wasm_bindgen(unchecked_param_type = "ObjectType")] object_type: &str,
-        object_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "Permission")] permission: JsValue,
+        #[wasm_bindgen(js_name = objectType, unchecked_param_type = "ObjectType")] object_type: JsValue,
+        #[wasm_bindgen(js_name = objectId, unchecked_param_type = "string")] object_id: JsValue,
     ) -> Result<Array, JsValue> {
-        let permission = convert::permission(permission)?;
-        let object = ObjectRef::new(convert::object_type(object_type), object_id);
-        Ok(convert::strings(self.inner.who_can(permission, &object)))
+        let permission = convert::permission(&permission)?;
+        let object_type = convert::object_type(&object_type, "objectType")?;
+        let id = convert::string(&object_id, "objectId")?;
+        Ok(convert::strings(self.inner.who_can(permission, &ObjectRef::new(object_type, &id))))
     }
 
     /// The ids of every listed, live object of the type on which the principal holds the permission.
     #[wasm_bindgen(unchecked_return_type = "string[]")]
     pub fn accessible(
         &self,
-        principal_id: &str,
-        #[wasm_bindgen(unchecked_param_type = "Permission")] permission: &str,
-        #[wasm_bindgen(unchecked_param_type = "ObjectType")] object_type: &str,
+        #[wasm_bindgen(js_name = principalId, unchecked_param_type = "string")] principal_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Permission")] permission: JsValue,
+        #[wasm_bindgen(js_name = objectType, unchecked_param_type = "ObjectType")] object_type: JsValue,
     ) -> Result<Array, JsValue> {
-        let permission = convert::permission(permission)?;
-        Ok(convert::strings(self.inner.accessible(principal_id, permission, &convert::object_type(object_type))))
+        let principal = convert::string(&principal_id, "principalId")?;
+        let permission = convert::permission(&permission)?;
+        let object_type = convert::object_type(&object_type, "objectType")?;
+        Ok(convert::strings(self.inner.accessible(&principal, permission, &object_type)))
+    }
+
+    // The number-based calls below are what the package's JS classes use once they have seen an id: a
+    // check then passes three integers across the boundary instead of four strings, and nothing is hashed
+    // twice. The numbers are the snapshot's own; the JS side caches them per snapshot.
+
+    /// The permission names in bit order: bit `i` of an `effectiveOfNode` byte is `permissionNames()[i]`.
+    #[wasm_bindgen(js_name = permissionNames, skip_typescript, unchecked_return_type = "Permission[]")]
+    pub fn permission_names() -> Array {
+        convert::permission_names(crate::PermissionSet::all())
+    }
+
+    /// The member number of a principal, or -1 for anyone who is not a member.
+    #[wasm_bindgen(js_name = principalNumber, skip_typescript)]
+    pub fn principal_number(
+        &self,
+        #[wasm_bindgen(js_name = principalId, unchecked_param_type = "string")] principal_id: JsValue,
+    ) -> Result<i32, JsValue> {
+        let principal = convert::string(&principal_id, "principalId")?;
+        Ok(self.inner.principal_number(&principal).and_then(|n| i32::try_from(n).ok()).unwrap_or(-1))
+    }
+
+    /// The node number of an object, or -1 when it has none (then ask by id).
+    #[wasm_bindgen(js_name = objectNode, skip_typescript)]
+    pub fn object_node(
+        &self,
+        #[wasm_bindgen(js_name = objectType, unchecked_param_type = "ObjectType")] object_type: JsValue,
+        #[wasm_bindgen(js_name = objectId, unchecked_param_type = "string")] object_id: JsValue,
+    ) -> Result<i32, JsValue> {
+        convert::object_node(&self.inner, &object_type, &object_id)
+    }
+
+    /// The permission bits member `principal` holds on node `node` (numbers that name nothing hold 0).
+    #[wasm_bindgen(js_name = effectiveOfNode, skip_typescript)]
+    pub fn effective_of_node(&self, principal: u32, node: u32) -> u8 {
+        self.inner.subject_by_number(principal).effective_of_node(node).bits()
     }
 }

@@ -43,22 +43,26 @@ impl Subject {
     /// Whether the principal holds the permission on the object.
     pub fn can(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Permission")] permission: &str,
-        #[wasm_bindgen(unchecked_param_type = "ObjectType")] object_type: &str,
-        object_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "Permission")] permission: JsValue,
+        #[wasm_bindgen(js_name = objectType, unchecked_param_type = "ObjectType")] object_type: JsValue,
+        #[wasm_bindgen(js_name = objectId, unchecked_param_type = "string")] object_id: JsValue,
     ) -> Result<bool, JsValue> {
-        let permission = convert::permission(permission)?;
-        Ok(self.core().can(permission, &ObjectRef::new(convert::object_type(object_type), object_id)))
+        let permission = convert::permission(&permission)?;
+        let object_type = convert::object_type(&object_type, "objectType")?;
+        let id = convert::string(&object_id, "objectId")?;
+        Ok(self.core().can(permission, &ObjectRef::new(object_type, &id)))
     }
 
     /// Every permission the principal holds on the object, in canonical order.
     #[wasm_bindgen(unchecked_return_type = "Permission[]")]
     pub fn effective(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "ObjectType")] object_type: &str,
-        object_id: &str,
-    ) -> Array {
-        convert::permission_names(self.core().effective(&ObjectRef::new(convert::object_type(object_type), object_id)))
+        #[wasm_bindgen(js_name = objectType, unchecked_param_type = "ObjectType")] object_type: JsValue,
+        #[wasm_bindgen(js_name = objectId, unchecked_param_type = "string")] object_id: JsValue,
+    ) -> Result<Array, JsValue> {
+        let object_type = convert::object_type(&object_type, "objectType")?;
+        let id = convert::string(&object_id, "objectId")?;
+        Ok(convert::permission_names(self.core().effective(&ObjectRef::new(object_type, &id))))
     }
 
     /// The effective permissions on many objects of one type, one byte each: bit 0 `create`, 1 `read`,
@@ -66,48 +70,55 @@ impl Subject {
     #[wasm_bindgen(js_name = effectiveBatch)]
     pub fn effective_batch(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "ObjectType")] object_type: &str,
-        object_ids: Vec<String>,
-    ) -> Uint8Array {
-        let mut sets = Vec::with_capacity(object_ids.len());
-        self.core().effective_batch(&convert::object_type(object_type), &object_ids, &mut sets);
+        #[wasm_bindgen(js_name = objectType, unchecked_param_type = "ObjectType")] object_type: JsValue,
+        #[wasm_bindgen(js_name = objectIds, unchecked_param_type = "string[]")] object_ids: JsValue,
+    ) -> Result<Uint8Array, JsValue> {
+        let object_type = convert::object_type(&object_type, "objectType")?;
+        let ids = convert::strings_from(&object_ids, "objectIds")?;
+        let mut sets = Vec::with_capacity(ids.len());
+        self.core().effective_batch(&object_type, &ids, &mut sets);
         let bytes: Vec<u8> = sets.iter().map(PermissionSet::bits).collect();
-        Uint8Array::from(bytes.as_slice())
+        Ok(Uint8Array::from(bytes.as_slice()))
     }
 
     /// Whether the principal may create an object of `childType` directly under the parent.
     #[wasm_bindgen(js_name = canCreate)]
     pub fn can_create(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "ObjectType")] child_type: &str,
-        #[wasm_bindgen(unchecked_param_type = "ObjectType")] parent_type: &str,
-        parent_id: &str,
-    ) -> bool {
-        let parent = ObjectRef::new(convert::object_type(parent_type), parent_id);
-        self.core().can_create(&convert::object_type(child_type), &parent)
+        #[wasm_bindgen(js_name = childType, unchecked_param_type = "ObjectType")] child_type: JsValue,
+        #[wasm_bindgen(js_name = parentType, unchecked_param_type = "ObjectType")] parent_type: JsValue,
+        #[wasm_bindgen(js_name = parentId, unchecked_param_type = "string")] parent_id: JsValue,
+    ) -> Result<bool, JsValue> {
+        let child = convert::object_type(&child_type, "childType")?;
+        let parent_type = convert::object_type(&parent_type, "parentType")?;
+        let id = convert::string(&parent_id, "parentId")?;
+        Ok(self.core().can_create(&child, &ObjectRef::new(parent_type, &id)))
     }
 
     /// The ids of every listed, live object of the type on which the principal holds the permission.
     #[wasm_bindgen(unchecked_return_type = "string[]")]
     pub fn accessible(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Permission")] permission: &str,
-        #[wasm_bindgen(unchecked_param_type = "ObjectType")] object_type: &str,
+        #[wasm_bindgen(unchecked_param_type = "Permission")] permission: JsValue,
+        #[wasm_bindgen(js_name = objectType, unchecked_param_type = "ObjectType")] object_type: JsValue,
     ) -> Result<Array, JsValue> {
-        let permission = convert::permission(permission)?;
-        Ok(convert::strings(self.core().accessible(permission, &convert::object_type(object_type))))
+        let permission = convert::permission(&permission)?;
+        let object_type = convert::object_type(&object_type, "objectType")?;
+        Ok(convert::strings(self.core().accessible(permission, &object_type)))
     }
 
     /// Why the principal may or may not create an object of `childType` directly under the parent.
     #[wasm_bindgen(js_name = explainCreate, unchecked_return_type = "Explanation")]
     pub fn explain_create(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "ObjectType")] child_type: &str,
-        #[wasm_bindgen(unchecked_param_type = "ObjectType")] parent_type: &str,
-        parent_id: &str,
-    ) -> JsValue {
-        let parent = ObjectRef::new(convert::object_type(parent_type), parent_id);
-        convert::explanation(&self.core().explain_create(&convert::object_type(child_type), &parent))
+        #[wasm_bindgen(js_name = childType, unchecked_param_type = "ObjectType")] child_type: JsValue,
+        #[wasm_bindgen(js_name = parentType, unchecked_param_type = "ObjectType")] parent_type: JsValue,
+        #[wasm_bindgen(js_name = parentId, unchecked_param_type = "string")] parent_id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let child = convert::object_type(&child_type, "childType")?;
+        let parent_type = convert::object_type(&parent_type, "parentType")?;
+        let id = convert::string(&parent_id, "parentId")?;
+        Ok(convert::explanation(&self.core().explain_create(&child, &ObjectRef::new(parent_type, &id))))
     }
 
     /// The checkboxes of Braintrust's permission-group editor, filled in for the principal.
@@ -120,12 +131,39 @@ impl Subject {
     #[wasm_bindgen(unchecked_return_type = "Explanation")]
     pub fn explain(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Permission")] permission: &str,
-        #[wasm_bindgen(unchecked_param_type = "ObjectType")] object_type: &str,
-        object_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "Permission")] permission: JsValue,
+        #[wasm_bindgen(js_name = objectType, unchecked_param_type = "ObjectType")] object_type: JsValue,
+        #[wasm_bindgen(js_name = objectId, unchecked_param_type = "string")] object_id: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let permission = convert::permission(permission)?;
-        let object = ObjectRef::new(convert::object_type(object_type), object_id);
-        Ok(convert::explanation(&self.core().explain(permission, &object)))
+        let permission = convert::permission(&permission)?;
+        let object_type = convert::object_type(&object_type, "objectType")?;
+        let id = convert::string(&object_id, "objectId")?;
+        Ok(convert::explanation(&self.core().explain(permission, &ObjectRef::new(object_type, &id))))
+    }
+
+    /// The node number of an object, or -1 when it has none (as `Snapshot.objectNode`, usable after the
+    /// snapshot object is freed).
+    #[wasm_bindgen(js_name = objectNode, skip_typescript)]
+    pub fn object_node(
+        &self,
+        #[wasm_bindgen(js_name = objectType)] object_type: JsValue,
+        #[wasm_bindgen(js_name = objectId)] object_id: JsValue,
+    ) -> Result<i32, JsValue> {
+        convert::object_node(&self.snapshot, &object_type, &object_id)
+    }
+
+    /// The permission bits the principal holds on node `node` (see `Snapshot.objectNode`); a number that
+    /// names no node holds 0.
+    #[wasm_bindgen(js_name = effectiveOfNode, skip_typescript)]
+    pub fn effective_of_node(&self, node: u32) -> u8 {
+        self.core().effective_of_node(node).bits()
+    }
+
+    /// `effectiveOfNode` for many nodes in one call, one byte each; negative entries (objects without a
+    /// node, which the caller answers by id) give 0.
+    #[wasm_bindgen(js_name = effectiveOfNodes, skip_typescript)]
+    pub fn effective_of_nodes(&self, nodes: &[i32]) -> Vec<u8> {
+        let me = self.core();
+        nodes.iter().map(|&n| u32::try_from(n).map_or(0, |n| me.effective_of_node(n).bits())).collect()
     }
 }

@@ -2,7 +2,7 @@
 //! how to read it) patches the §3.5 fixture with `serde_json`, loads the result through `Snapshot::from_json`
 //! and runs every check through the exported methods, exactly as the JS glue calls them.
 
-use super::{FIXTURE, load, text};
+use super::{FIXTURE, j, load, text};
 use js_sys::Array;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
@@ -130,7 +130,7 @@ fn run(case: &Value) -> (usize, Vec<String>) {
         let actual = if check.get("can").is_some() {
             keys_within(check, &["who", "can", "on", "expect"], &at);
             let (ty, id) = pair(check, "on", &at);
-            match snap.can(who, str_of(check, "can", &at), ty, id) {
+            match snap.can(j(who), j(str_of(check, "can", &at)), j(ty), j(id)) {
                 Ok(allowed) => allowed,
                 Err(e) => {
                     failures.push(format!("{at}: can threw {} {}", text(&e, "code"), text(&e, "message")));
@@ -140,7 +140,13 @@ fn run(case: &Value) -> (usize, Vec<String>) {
         } else {
             keys_within(check, &["who", "create", "under", "expect"], &at);
             let (ty, id) = pair(check, "under", &at);
-            snap.can_create(who, str_of(check, "create", &at), ty, id)
+            match snap.can_create(j(who), j(str_of(check, "create", &at)), j(ty), j(id)) {
+                Ok(allowed) => allowed,
+                Err(e) => {
+                    failures.push(format!("{at}: canCreate threw {} {}", text(&e, "code"), text(&e, "message")));
+                    continue;
+                }
+            }
         };
         if actual != expect {
             failures.push(format!("{at}: got {actual}, expected {expect}"));
