@@ -1,9 +1,9 @@
 // Node, ES modules: the web build, instantiated synchronously at import, so that the package is ready the
 // moment it is imported, like any Node module. `init()` and `initSync()` stay callable and do nothing more.
 import { readFileSync } from 'node:fs';
-import init, { initSync } from './web/permeval.js';
+import { initSync } from './web/permeval.js';
 
 initSync({ module: readFileSync(new URL('./web/permeval_bg.wasm', import.meta.url)) });
 
-export * from './web/permeval.js';
-export default init;
+export * from './index.js';
+export { default } from './index.js';

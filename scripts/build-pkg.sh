@@ -18,7 +18,9 @@ for out in pkg/web/permeval_bg.wasm pkg/node/permeval_bg.wasm; do
     --enable-reference-types --enable-multivalue --enable-mutable-globals "$out" -o "$out"
 done
 
-cp js/node.mjs js/node.cjs js/react.js js/react.d.ts js/dom.js js/dom.d.ts pkg/
+cp js/index.js js/api.js js/node.mjs js/node.cjs js/react.js js/react.d.ts js/dom.js js/dom.d.ts pkg/
+# The same classes for require(): js/api.js imports nothing and exports one function.
+{ sed 's/^export function bind/function bind/' js/api.js; echo 'module.exports = { bind };'; } > pkg/api.cjs
 # The nodejs glue is CommonJS inside a "type": "module" package.
 printf '{ "type": "commonjs" }\n' > pkg/node/package.json
 cp js/permeval.d.ts pkg/permeval.d.ts

@@ -248,7 +248,9 @@ test('the Vite dev server serves the same app, with the same (permeval-free) con
   const dev = await createServer({
     configFile: `${repo}tests/react/vite.config.js`,
     server: { host: '127.0.0.1', port: 0, strictPort: false },
-    optimizeDeps: { include: ['permeval', 'permeval/react', 'permeval/dom'] },
+    // `force`: Vite keys its pre-bundle cache on the lock file, not on a linked package's files, so a
+    // rebuilt pkg/ would otherwise be served from the previous build's bundle.
+    optimizeDeps: { include: ['permeval', 'permeval/react', 'permeval/dom'], force: true },
     logLevel: 'error',
   });
   t.after(() => dev.close());

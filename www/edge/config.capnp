@@ -23,7 +23,9 @@ const edgeWorker :Workerd.Worker = (
   compatibilityDate = "2026-11-17",
   modules = [
     (name = "worker.js", esModule = embed "worker.js"),
-    (name = "permeval.js", esModule = embed "../../pkg/web/permeval.js"),
+    (name = "permeval.js", esModule = embed "../../pkg/index.js"),
+    (name = "api.js", esModule = embed "../../pkg/api.js"),
+    (name = "web/permeval.js", esModule = embed "../../pkg/web/permeval.js"),
     (name = "permeval_bg.wasm", wasm = embed "../../pkg/web/permeval_bg.wasm"),
   ],
   bindings = [

@@ -1,0 +1,215 @@
+// The package's `Snapshot` and `Subject`: wasm-bindgen's classes, plus a cache of the numbers that ids stand
+// for in a snapshot.
+//
+// Why: a check that hands four strings to wasm spends most of its time copying them into linear memory and
+// hashing them again there (BENCHMARKS.md, "Where the time goes"). So the first time an id is asked about,
+// its number is looked up through the string path and kept in a Map on this side; later checks on it pass
+// integers. Only ids the snapshot knows are cached, so a cache never outgrows its snapshot whatever a caller
+// asks. Everything else (ids the snapshot does not know, non-strings, misspelt permissions) takes the string
+// path, where the wasm layer checks and answers: every rule and every error has one implementation.
+//
+// This file is shared by the ES module entry points and, converted by scripts/build-pkg.sh, the CommonJS
+// one; it imports nothing so that both can hand it their own copy of the glue.
+
+export function bind(raw) {
+  const token = Symbol('permeval.internal');
+  // Permission name → its bit in an effective-permissions byte, and bit → name (filled at first load,
+  // when the module is instantiated).
+  let masks;
+  let names;
+
+  function bits() {
+    if (masks === undefined) {
+      names = raw.Snapshot.permissionNames();
+      masks = new Map(names.map((name, bit) => [name, 1 << bit]));
+    }
+    return masks;
+  }
+
+  function namesOf(byte) {
+    return names.filter((_, bit) => (byte >> bit) & 1);
+  }
+
+  // The numbers of one snapshot's ids, shared by the snapshot and its subjects. `source` is whichever
+  // wasm object is asking (a subject outlives `snapshot.free()`, so it looks ids up through itself).
+  class Numbers {
+    principals = new Map();
+    nodes = new Map(); // object type → Map(id → node)
+
+    principal(source, id) {
+      let number = this.principals.get(id);
+      if (number === undefined) {
+        if (typeof id !== 'string') return -1;
+        number = source.principalNumber(id);
+        if (number >= 0) this.principals.set(id, number);
+      }
+      return number;
+    }
+
+    node(source, type, id) {
+      const byId = this.nodes.get(type);
+      let node = byId?.get(id);
+      if (node === undefined) {
+        if (typeof type !== 'string' || typeof id !== 'string') return -1;
+        node = source.objectNode(type, id);
+        if (node < 0) return node;
+        if (byId === undefined) this.nodes.set(type, new Map([[id, node]]));
+        else byId.set(id, node);
+      }
+      return node;
+    }
+  }
+
+  class Snapshot {
+    #raw;
+    #numbers = new Numbers();
+
+    constructor(document, internal, loaded) {
+      this.#raw = internal === token ? loaded : new raw.Snapshot(document);
+      bits();
+    }
+
+    static fromJson(input, options) {
+      return new Snapshot(undefined, token, raw.Snapshot.fromJson(input, options));
+    }
+
+    get warnings() {
+      return this.#raw.warnings;
+    }
+    get orgId() {
+      return this.#raw.orgId;
+    }
+    principals() {
+      return this.#raw.principals();
+    }
+    capabilities(principalId) {
+      return this.#raw.capabilities(principalId);
+    }
+    subject(principalId) {
+      return new Subject(token, this.#raw.subject(principalId), this.#numbers);
+    }
+
+    can(principalId, permission, objectType, objectId) {
+      const mask = masks.get(permission);
+      if (mask !== undefined) {
+        const p = this.#numbers.principal(this.#raw, principalId);
+        if (p >= 0) {
+          const node = this.#numbers.node(this.#raw, objectType, objectId);
+          if (node >= 0) return (this.#raw.effectiveOfNode(p, node) & mask) !== 0;
+        }
+      }
+      return this.#raw.can(principalId, permission, objectType, objectId);
+    }
+
+    effective(principalId, objectType, objectId) {
+      const p = this.#numbers.principal(this.#raw, principalId);
+      if (p >= 0) {
+        const node = this.#numbers.node(this.#raw, objectType, objectId);
+        if (node >= 0) return namesOf(this.#raw.effectiveOfNode(p, node));
+      }
+      return this.#raw.effective(principalId, objectType, objectId);
+    }
+
+    canCreate(principalId, childType, parentType, parentId) {
+      return this.#raw.canCreate(principalId, childType, parentType, parentId);
+    }
+    explain(principalId, permission, objectType, objectId) {
+      return this.#raw.explain(principalId, permission, objectType, objectId);
+    }
+    explainCreate(principalId, childType, parentType, parentId) {
+      return this.#raw.explainCreate(principalId, childType, parentType, parentId);
+    }
+    whoCan(permission, objectType, objectId) {
+      return this.#raw.whoCan(permission, objectType, objectId);
+    }
+    accessible(principalId, permission, objectType) {
+      return this.#raw.accessible(principalId, permission, objectType);
+    }
+
+    free() {
+      this.#raw.free();
+    }
+  }
+
+  class Subject {
+    #raw;
+    #numbers;
+
+    constructor(internal, subject, numbers) {
+      if (internal !== token) throw new TypeError('permeval: get a Subject from snapshot.subject(principalId)');
+      this.#raw = subject;
+      this.#numbers = numbers;
+    }
+
+    get principalId() {
+      return this.#raw.principalId;
+    }
+    get isMember() {
+      return this.#raw.isMember;
+    }
+
+    can(permission, objectType, objectId) {
+      const mask = masks.get(permission);
+      if (mask !== undefined) {
+        const node = this.#numbers.node(this.#raw, objectType, objectId);
+        if (node >= 0) return (this.#raw.effectiveOfNode(node) & mask) !== 0;
+      }
+      return this.#raw.can(permission, objectType, objectId);
+    }
+
+    effective(objectType, objectId) {
+      const node = this.#numbers.node(this.#raw, objectType, objectId);
+      if (node >= 0) return namesOf(this.#raw.effectiveOfNode(node));
+      return this.#raw.effective(objectType, objectId);
+    }
+
+    effectiveBatch(objectType, objectIds) {
+      if (!Array.isArray(objectIds)) return this.#raw.effectiveBatch(objectType, objectIds);
+      const nodes = new Int32Array(objectIds.length);
+      const missed = [];
+      for (let i = 0; i < objectIds.length; i++) {
+        const id = objectIds[i];
+        // A non-string anywhere: the string path throws, naming the entry.
+        if (typeof id !== 'string') return this.#raw.effectiveBatch(objectType, objectIds);
+        nodes[i] = this.#numbers.node(this.#raw, objectType, id);
+        if (nodes[i] < 0) missed.push(i);
+      }
+      const out = this.#raw.effectiveOfNodes(nodes);
+      if (missed.length > 0) {
+        const answers = this.#raw.effectiveBatch(objectType, missed.map((i) => objectIds[i]));
+        missed.forEach((i, k) => {
+          out[i] = answers[k];
+        });
+      }
+      return out;
+    }
+
+    canCreate(childType, parentType, parentId) {
+      return this.#raw.canCreate(childType, parentType, parentId);
+    }
+    accessible(permission, objectType) {
+      return this.#raw.accessible(permission, objectType);
+    }
+    explain(permission, objectType, objectId) {
+      return this.#raw.explain(permission, objectType, objectId);
+    }
+    explainCreate(childType, parentType, parentId) {
+      return this.#raw.explainCreate(childType, parentType, parentId);
+    }
+    capabilities() {
+      return this.#raw.capabilities();
+    }
+
+    free() {
+      this.#raw.free();
+    }
+  }
+
+  // `using snapshot = …` where the runtime has explicit resource management, as wasm-bindgen's classes do.
+  if (Symbol.dispose) {
+    Snapshot.prototype[Symbol.dispose] = Snapshot.prototype.free;
+    Subject.prototype[Symbol.dispose] = Subject.prototype.free;
+  }
+
+  return { Snapshot, Subject };
+}
