@@ -135,10 +135,15 @@ pub(crate) type DenseMap<K, V> = HashMap<K, V, BuildHasherDefault<DenseHasher>>;
 #[derive(Debug)]
 pub(crate) struct Resolved {
     pub(crate) grants: DenseMap<NodeIx, Coverage>,
+    /// The ACL rows behind `grants` (the principal's own and its groups'), as (object, row) sorted, so
+    /// that an explanation finds the rows on one object by binary search instead of scanning every row
+    /// there. Only explanations need the rows, so they are listed on the first one.
+    held: OnceLock<Vec<(NodeIx, u32)>>,
 }
 
 /// The resolution of a principal who is not a member: holds nothing.
-pub(crate) static NOTHING: Resolved = Resolved { grants: HashMap::with_hasher(BuildHasherDefault::new()) };
+pub(crate) static NOTHING: Resolved =
+    Resolved { grants: HashMap::with_hasher(BuildHasherDefault::new()), held: OnceLock::new() };
 
 /// The compiled snapshot.
 pub(crate) struct Index {
@@ -265,6 +270,20 @@ impl Index {
         }
     }
 
+    /// What `acl` grants on an object of type `applies`: `acl_coverage(acl).for_type(applies)` without
+    /// building the coverage.
+    pub(crate) fn acl_grants(&self, acl: &Acl, applies: TypeCode) -> PermissionSet {
+        match acl.grant {
+            Grant::Permission(p, r) if r.is_none_or(|t| t == applies) => p.as_set(),
+            Grant::Permission(..) => PermissionSet::empty(),
+            // A restricted role row gives only what the role gives to its restriction type (spec §4.3 c).
+            Grant::Role(role, r) if r.is_none_or(|t| t == applies) => {
+                self.role_coverage.get(role.ix()).map(|c| c.for_type(applies)).unwrap_or_default()
+            }
+            Grant::Role(..) => PermissionSet::empty(),
+        }
+    }
+
     /// The resolved grants of `p`, computed on first use.
     pub(crate) fn resolved(&self, p: Option<PrincipalIx>) -> &Resolved {
         let Some(p) = p else { return &NOTHING };
@@ -276,16 +295,33 @@ impl Index {
 
     fn resolve(&self, p: PrincipalIx) -> Resolved {
         let mut grants = DenseMap::default();
-        let holders = std::iter::once(Holder::Principal(p))
-            .chain(self.member_of.get(p.ix()).iter().map(|&g| Holder::Group(GroupIx(g))));
-        for h in holders {
-            for &a in self.acls_by_holder.get(self.holder_key(h)) {
-                if let Some(acl) = self.acls.get(a as usize) {
-                    grants.entry(acl.node).or_insert_with(Coverage::default).union(&self.acl_coverage(acl));
-                }
+        for &a in self.held_rows(p) {
+            if let Some(acl) = self.acls.get(a as usize) {
+                grants.entry(acl.node).or_insert_with(Coverage::default).union(&self.acl_coverage(acl));
             }
         }
-        Resolved { grants }
+        Resolved { grants, held: OnceLock::new() }
+    }
+
+    /// The ACL rows `p` holds: its own, then each of its groups'.
+    fn held_rows(&self, p: PrincipalIx) -> impl Iterator<Item = &u32> {
+        std::iter::once(Holder::Principal(p))
+            .chain(self.member_of.get(p.ix()).iter().map(|&g| Holder::Group(GroupIx(g))))
+            .flat_map(|h| self.acls_by_holder.get(self.holder_key(h)))
+    }
+
+    /// The ACL rows `p` (resolved as `resolved`) holds on `node`, in row order: the rows of
+    /// `acls_by_node` that are `p`'s, without scanning the others.
+    pub(crate) fn held_on<'a>(&self, p: PrincipalIx, resolved: &'a Resolved, node: NodeIx) -> &'a [(NodeIx, u32)] {
+        let held = resolved.held.get_or_init(|| {
+            let mut held: Vec<(NodeIx, u32)> =
+                self.held_rows(p).filter_map(|&a| self.acls.get(a as usize).map(|acl| (acl.node, a))).collect();
+            held.sort_unstable();
+            held
+        });
+        let start = held.partition_point(|&(n, _)| n < node);
+        let end = start + held.get(start..).unwrap_or(&[]).partition_point(|&(n, _)| n == node);
+        held.get(start..end).unwrap_or(&[])
     }
 
     /// Everything `resolved` holds on a located object, for an object of type `applies`.

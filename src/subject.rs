@@ -163,7 +163,7 @@ impl<'s> Subject<'s> {
     /// Why the principal does or does not hold `permission` on `object`: every grant path that allows it,
     /// or the reason for a denial with the nearest grants of that permission.
     pub fn explain(&self, permission: Permission, object: &ObjectRef<'_>) -> Explanation<'s> {
-        explain::explain(self.index, self.principal, permission, object, &object.object_type)
+        explain::explain(self.index, self.principal, self.resolved, permission, object, &object.object_type)
     }
 
     /// Why the principal may or may not create an object of type `child` under `parent`: the `create`
@@ -174,6 +174,6 @@ impl<'s> Subject<'s> {
             let decision = Decision::Denied { reason: DenialReason::NotCreatableHere, nearest: Vec::new() };
             return Explanation { permission: Permission::Create, decision };
         }
-        explain::explain(self.index, self.principal, Permission::Create, parent, child)
+        explain::explain(self.index, self.principal, self.resolved, Permission::Create, parent, child)
     }
 }
