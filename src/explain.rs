@@ -173,7 +173,7 @@ pub(crate) fn explain<'s>(
     let mut allowed = Vec::new();
     let mut restricted = Vec::new();
     for node in at.nodes() {
-        for &(_, a) in index.held_on(p, resolved, node) {
+        for &a in index.held_on(p, resolved, node) {
             let Some(acl) = index.acls.get(a as usize) else { continue };
             match fit(index, acl, permission, applies) {
                 Fit::Applies(roles, r) => allowed.push(path(index, p, node, acl, &roles, r)),

@@ -135,10 +135,18 @@ pub(crate) type DenseMap<K, V> = HashMap<K, V, BuildHasherDefault<DenseHasher>>;
 #[derive(Debug)]
 pub(crate) struct Resolved {
     pub(crate) grants: DenseMap<NodeIx, Coverage>,
-    /// The ACL rows behind `grants` (the principal's own and its groups'), as (object, row) sorted, so
-    /// that an explanation finds the rows on one object by binary search instead of scanning every row
-    /// there. Only explanations need the rows, so they are listed on the first one.
-    held: OnceLock<Vec<(NodeIx, u32)>>,
+    /// The ACL rows behind `grants`, by object: only explanations need them, so they are listed on the
+    /// first one.
+    held: OnceLock<Held>,
+}
+
+/// The ACL rows a principal holds (its own and its groups'), by the object they sit on, so that an
+/// explanation reads the principal's few rows on an object instead of every row there.
+#[derive(Debug)]
+struct Held {
+    /// Row numbers, grouped by object, in row order within each object.
+    rows: Vec<u32>,
+    by_node: DenseMap<NodeIx, Range<u32>>,
 }
 
 /// The resolution of a principal who is not a member: holds nothing.
@@ -312,16 +320,21 @@ impl Index {
 
     /// The ACL rows `p` (resolved as `resolved`) holds on `node`, in row order: the rows of
     /// `acls_by_node` that are `p`'s, without scanning the others.
-    pub(crate) fn held_on<'a>(&self, p: PrincipalIx, resolved: &'a Resolved, node: NodeIx) -> &'a [(NodeIx, u32)] {
+    pub(crate) fn held_on<'a>(&self, p: PrincipalIx, resolved: &'a Resolved, node: NodeIx) -> &'a [u32] {
         let held = resolved.held.get_or_init(|| {
-            let mut held: Vec<(NodeIx, u32)> =
+            let mut pairs: Vec<(NodeIx, u32)> =
                 self.held_rows(p).filter_map(|&a| self.acls.get(a as usize).map(|acl| (acl.node, a))).collect();
-            held.sort_unstable();
-            held
+            pairs.sort_unstable();
+            let mut by_node: DenseMap<NodeIx, Range<u32>> = DenseMap::default();
+            for (i, &(n, _)) in pairs.iter().enumerate() {
+                by_node.entry(n).or_insert(i as u32..i as u32).end = i as u32 + 1;
+            }
+            Held { rows: pairs.into_iter().map(|(_, a)| a).collect(), by_node }
         });
-        let start = held.partition_point(|&(n, _)| n < node);
-        let end = start + held.get(start..).unwrap_or(&[]).partition_point(|&(n, _)| n == node);
-        held.get(start..end).unwrap_or(&[])
+        match held.by_node.get(&node) {
+            Some(r) => held.rows.get(r.start as usize..r.end as usize).unwrap_or(&[]),
+            None => &[],
+        }
     }
 
     /// Everything `resolved` holds on a located object, for an object of type `applies`.
