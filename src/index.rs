@@ -344,6 +344,61 @@ impl Index {
             .fold(PermissionSet::empty(), |acc, c| acc | c.for_type(applies))
     }
 
+    /// Calls `found` with the position in [`Index::listed`] and the node of each listed object of type
+    /// `code` on which `resolved` holds `permission`, in order.
+    pub(crate) fn accessible(
+        &self,
+        resolved: &Resolved,
+        permission: Permission,
+        code: TypeCode,
+        mut found: impl FnMut(usize, NodeIx),
+    ) {
+        // One bit per object the principal holds the permission on, for this type, by a grant sitting
+        // there. An object is then accessible when its own bit or an ancestor's is set: a few bit tests
+        // per object instead of a hash lookup per object and ancestor.
+        let mut holds = vec![0u64; self.nodes.len().div_ceil(64)];
+        let mut any = false;
+        for (n, c) in &resolved.grants {
+            if c.for_type(code).allows(permission)
+                && let Some(word) = holds.get_mut(n.ix() / 64)
+            {
+                *word |= 1 << (n.0 % 64);
+                any = true;
+            }
+        }
+        if !any {
+            return;
+        }
+        let held = |n: u32| holds.get(n as usize / 64).is_some_and(|w| w & (1 << (n % 64)) != 0);
+        // Objects of one project share one chain of ancestors, so each chain is judged once. The verdict
+        // is kept by where the chain starts, with its end (two chains can start at one place):
+        // `(end + 1) << 1 | verdict`, 0 for not judged yet.
+        let mut judged = vec![0u64; self.chains.len() + 1];
+        let mut chain_holds = |range: &Range<u32>| {
+            let key = (u64::from(range.end) + 1) << 1;
+            let known = judged.get(range.start as usize).copied().unwrap_or(0);
+            if known & !1 == key {
+                return known & 1 == 1;
+            }
+            let chain = self.chains.get(range.start as usize..range.end as usize).unwrap_or(&[]);
+            let verdict = chain.iter().any(|&a| held(a));
+            if let Some(slot) = judged.get_mut(range.start as usize) {
+                *slot = key | u64::from(verdict);
+            }
+            verdict
+        };
+        for (position, &n) in self.listed(code).iter().enumerate() {
+            let allowed = match self.places.get(n.ix()) {
+                Some(Place::Listed(range)) => held(n.0) || chain_holds(range),
+                // Listed objects are placed; should one not be, the general rule still answers.
+                _ => self.permissions(resolved, &self.locate_node(n), code).allows(permission),
+            };
+            if allowed {
+                found(position, n);
+            }
+        }
+    }
+
     /// The listed, live objects of a type, in snapshot order.
     pub(crate) fn listed(&self, code: TypeCode) -> &[NodeIx] {
         self.listed.get(code.0 as usize).map(Vec::as_slice).unwrap_or(&[])

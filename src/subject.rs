@@ -128,15 +128,9 @@ impl<'s> Subject<'s> {
         let Some(code) = self.index.type_code(object_type) else {
             return Vec::new();
         };
-        self.index
-            .listed(code)
-            .iter()
-            .filter(|&&n| {
-                let at = self.index.locate_node(n);
-                self.index.permissions(self.resolved, &at, code).allows(permission)
-            })
-            .map(|n| self.index.nodes.text(n.0))
-            .collect()
+        let mut ids = Vec::new();
+        self.index.accessible(self.resolved, permission, code, |_, n| ids.push(self.index.nodes.text(n.0)));
+        ids
     }
 
     /// [`Subject::effective`] for many objects of one type: `out` is cleared and then holds one set per
