@@ -128,6 +128,11 @@ fn bench_size(size: &str, bytes: &[u8], queries: &Value) -> Result<(), Box<dyn s
         let mut count = 0;
         let one =
             median_per_call(1, |_| count = black_box(me.accessible(Permission::Read, &ObjectType::Experiment)).len());
+        let mut positions = Vec::new();
+        let bare = median_per_call(1, |_| {
+            me.accessible_positions(Permission::Read, &ObjectType::Experiment, &mut positions);
+            black_box(&positions);
+        });
         let mut total = 0;
         let every = median_per_call(1, |_| {
             total = ["experiment", "dataset", "prompt", "prompt_session"]
@@ -141,9 +146,11 @@ fn bench_size(size: &str, bytes: &[u8], queries: &Value) -> Result<(), Box<dyn s
             }
         }
         println!(
-            "  accessible {}…: read experiment {:>7.1} µs ({count} ids); read, all four child types {:>7.1} µs ({total} ids)",
+            "  accessible {}…: read experiment {:>7.1} µs ({count} ids; positions {:>7.1} µs); \
+             read, all 4 child types {:>7.1} µs ({total} ids)",
             p.get(..8).unwrap_or(p),
             us(one),
+            us(bare),
             us(every)
         );
     }

@@ -820,7 +820,14 @@ fn compare(q: &Query, snap: &Snapshot, r: &Reference) -> Result<bool, (String, S
                 .map(str::to_owned)
                 .collect();
             let want = r.accessible(principal, x, object_type);
-            check(got, want.clone())?;
+            check(&got, &want)?;
+            let t = ObjectType::from(object_type.as_str());
+            let listed = snap.listed_ids(&t);
+            let mut positions = vec![u32::MAX]; // stale content the call must clear
+            snap.subject(principal).accessible_positions(permission(x), &t, &mut positions);
+            let named: Vec<String> =
+                positions.iter().filter_map(|&i| listed.get(i as usize)).map(|id| (*id).to_owned()).collect();
+            check((positions.len(), named), (want.len(), want.clone()))?;
             Ok(!want.is_empty())
         }
         Query::EffectiveBatch { principal, object_type, ids } => {
