@@ -196,7 +196,7 @@ impl Snapshot {
         for node in at.nodes() {
             for &a in ix.acls_by_node.get(node.ix()) {
                 let Some(acl) = ix.acls.get(a as usize) else { continue };
-                if !ix.acl_coverage(acl).for_type(applies).allows(permission) {
+                if !ix.acl_grants(acl, applies).allows(permission) {
                     continue;
                 }
                 let members = match &acl.holder {
