@@ -6,8 +6,12 @@
 //! chain shown is a shortest one.
 
 use std::collections::VecDeque;
+use std::collections::hash_map::Entry;
 
-use crate::index::{Acl, Grant, GroupIx, Holder, Index, NodeIx, PrincipalIx, RoleIx, Status, TypeCode};
+use crate::index::{
+    Acl, Coverage, DenseMap, Grant, GroupIx, Holder, Index, Located, NodeIx, PrincipalIx, Resolved, RoleIx, Status,
+    TypeCode,
+};
 use crate::model::{ObjectRef, ObjectType, Permission};
 
 /// The answer to "why (not)?" for one principal, permission and object.
@@ -141,11 +145,13 @@ enum Fit {
     Irrelevant,
 }
 
-/// Explains `permission` on `object`, with grants judged for objects of type `applies`: the object's own
-/// type for a check, the child's type for a creation under `object` (spec §4.3 j).
+/// Explains `permission` on `object` to `principal` (resolved as `resolved`), with grants judged for
+/// objects of type `applies`: the object's own type for a check, the child's type for a creation under
+/// `object` (spec §4.3 j).
 pub(crate) fn explain<'s>(
     index: &'s Index,
     principal: Option<PrincipalIx>,
+    resolved: &Resolved,
     permission: Permission,
     object: &ObjectRef<'_>,
     applies: &ObjectType,
@@ -162,38 +168,61 @@ pub(crate) fn explain<'s>(
         return denied(DenialReason::ObjectUnknown, Vec::new());
     };
 
+    // Only the principal's own rows can allow, so only those are read here; an object near the top of
+    // the tree carries rows for a good part of the org, which a scan would pay for on every question.
     let mut allowed = Vec::new();
     let mut restricted = Vec::new();
-    let mut others = Vec::new();
-    let mut others_level = None;
     for node in at.nodes() {
-        for &a in index.acls_by_node.get(node.ix()) {
+        for &a in index.held_on(p, resolved, node) {
             let Some(acl) = index.acls.get(a as usize) else { continue };
-            let (mine, live) = match acl.holder {
-                Holder::Principal(h) => (h == p, true),
-                Holder::Group(g) => (index.is_member(p, g), index.group_live.get(g.ix()).copied().unwrap_or(false)),
-            };
             match fit(index, acl, permission, applies) {
-                Fit::Applies(roles, r) if mine => allowed.push(path(index, p, node, acl, &roles, r)),
-                Fit::Restricted(roles, r) if mine => restricted.push(path(index, p, node, acl, &roles, r)),
-                // A deleted group's grant is no grant: it is not shown as one the principal could be given.
-                Fit::Applies(roles, r) if live && others_level.is_none_or(|n| n == node) => {
-                    others_level = Some(node);
-                    others.push(path(index, p, node, acl, &roles, r));
-                }
-                _ => {}
+                Fit::Applies(roles, r) => allowed.push(path(index, p, node, acl, &roles, r)),
+                Fit::Restricted(roles, r) => restricted.push(path(index, p, node, acl, &roles, r)),
+                Fit::Irrelevant => {}
             }
         }
     }
-    let decision = if !allowed.is_empty() {
-        Decision::Allowed { paths: allowed }
-    } else if !restricted.is_empty() {
-        Decision::Denied { reason: DenialReason::RestrictedToOtherType, nearest: restricted }
-    } else {
-        let reason = if at.status == Status::Unlisted { DenialReason::ObjectUnknown } else { DenialReason::NoGrant };
-        Decision::Denied { reason, nearest: others }
-    };
-    Explanation { permission, decision }
+    if !allowed.is_empty() {
+        return Explanation { permission, decision: Decision::Allowed { paths: allowed } };
+    }
+    if !restricted.is_empty() {
+        return denied(DenialReason::RestrictedToOtherType, restricted);
+    }
+    let reason = if at.status == Status::Unlisted { DenialReason::ObjectUnknown } else { DenialReason::NoGrant };
+    denied(reason, nearest_grants(index, p, &at, permission, applies))
+}
+
+/// The rows granting `permission` (as it applies to type `applies`) to live holders on the nearest of
+/// the located object and its ancestors that has any. Asked only once the principal is known to hold
+/// no such row, so every one found is someone else's.
+fn nearest_grants<'s>(
+    index: &'s Index,
+    p: PrincipalIx,
+    at: &Located<'_>,
+    permission: Permission,
+    applies: TypeCode,
+) -> Vec<GrantPath<'s>> {
+    let mut nearest = Vec::new();
+    for node in at.nodes() {
+        for &a in index.acls_by_node.get(node.ix()) {
+            let Some(acl) = index.acls.get(a as usize) else { continue };
+            // A deleted group's grant is no grant: it is not shown as one the principal could be given.
+            let live = match acl.holder {
+                Holder::Principal(_) => true,
+                Holder::Group(g) => index.group_live.get(g.ix()).copied().unwrap_or(false),
+            };
+            if !live || !index.acl_grants(acl, applies).allows(permission) {
+                continue;
+            }
+            if let Fit::Applies(roles, r) = fit(index, acl, permission, applies) {
+                nearest.push(path(index, p, node, acl, &roles, r));
+            }
+        }
+        if !nearest.is_empty() {
+            break;
+        }
+    }
+    nearest
 }
 
 /// Whether `acl` grants `permission` to objects of type `applies`, and through which roles.
@@ -205,13 +234,21 @@ fn fit(index: &Index, acl: &Acl, permission: Permission, applies: TypeCode) -> F
         Grant::Permission(x, r) if x == permission => judge(r, Vec::new()),
         Grant::Permission(..) => Fit::Irrelevant,
         Grant::Role(role, narrow) => {
+            // The role's coverage, closed over inheritance, says whether the search below can find the
+            // permission at all; most roles on a row do not give the one asked about.
+            let coverage = index.role_coverage.get(role.ix());
+            let somewhere = match narrow {
+                None => coverage.map(Coverage::on_some_type),
+                Some(t) => coverage.map(|c| c.for_type(t)),
+            };
+            if !somewhere.unwrap_or_default().allows(permission) {
+                return Fit::Irrelevant;
+            }
             // Breadth-first over inherited roles; the first role found that lists the permission in a way
             // that applies wins, else the first that lists it at all (restricted elsewhere).
-            let mut parent = vec![u32::MAX; index.roles.len()];
+            let mut parent = DenseMap::default();
+            parent.insert(role.0, role.0);
             let mut queue = VecDeque::from([role.0]);
-            if let Some(slot) = parent.get_mut(role.ix()) {
-                *slot = role.0;
-            }
             let mut fallback = None;
             while let Some(s) = queue.pop_front() {
                 for &(x, own) in index.role_permissions.get(s as usize).map(Vec::as_slice).unwrap_or(&[]) {
@@ -223,17 +260,15 @@ fn fit(index: &Index, acl: &Acl, permission: Permission, applies: TypeCode) -> F
                         (Some(a), Some(b)) if a != b => continue,
                         (a, b) => a.or(b),
                     };
-                    let roles = chain_to(&parent, s);
+                    let roles = chain_to(&parent, s).into_iter().map(RoleIx).collect();
                     match judge(r, roles) {
                         fit @ Fit::Applies(..) => return fit,
                         other => fallback = fallback.or(Some(other)),
                     }
                 }
                 for &c in index.role_children.get(s as usize) {
-                    if let Some(slot) = parent.get_mut(c as usize)
-                        && *slot == u32::MAX
-                    {
-                        *slot = s;
+                    if let Entry::Vacant(slot) = parent.entry(c) {
+                        slot.insert(s);
                         queue.push_back(c);
                     }
                 }
@@ -243,15 +278,16 @@ fn fit(index: &Index, acl: &Acl, permission: Permission, applies: TypeCode) -> F
     }
 }
 
-/// The chain from the BFS root to `end`, following `parent` links (the root is its own parent).
-fn chain_to(parent: &[u32], end: u32) -> Vec<RoleIx> {
-    let mut chain = vec![RoleIx(end)];
+/// The chain from a breadth-first search's root to `end`, following `parent` links (a root is its own
+/// parent).
+fn chain_to(parent: &DenseMap<u32, u32>, end: u32) -> Vec<u32> {
+    let mut chain = vec![end];
     let mut at = end;
-    while let Some(&up) = parent.get(at as usize) {
-        if up == at || up == u32::MAX || chain.len() > parent.len() {
+    while let Some(&up) = parent.get(&at) {
+        if up == at || chain.len() > parent.len() {
             break;
         }
-        chain.push(RoleIx(up));
+        chain.push(up);
         at = up;
     }
     chain.reverse();
@@ -289,35 +325,25 @@ fn path<'s>(
 /// A shortest chain of groups from one that lists `p` directly up to `target`; empty when `p` is not a
 /// member of `target`.
 fn group_chain(index: &Index, p: PrincipalIx, target: GroupIx) -> Vec<GroupIx> {
-    let mut parent = vec![u32::MAX; index.groups.len()];
+    // The search stays within the groups `p` belongs to, so it costs what `p`'s memberships do.
+    if !index.is_member(p, target) {
+        return Vec::new();
+    }
+    let mut parent = DenseMap::default();
     let mut queue = VecDeque::new();
     for &g in index.direct_groups.get(p.ix()) {
-        if let Some(slot) = parent.get_mut(g as usize)
-            && *slot == u32::MAX
-        {
-            *slot = g;
+        if let Entry::Vacant(slot) = parent.entry(g) {
+            slot.insert(g);
             queue.push_back(g);
         }
     }
     while let Some(g) = queue.pop_front() {
         if g == target.0 {
-            let mut chain = vec![GroupIx(g)];
-            let mut at = g;
-            while let Some(&up) = parent.get(at as usize) {
-                if up == at || chain.len() > parent.len() {
-                    break;
-                }
-                chain.push(GroupIx(up));
-                at = up;
-            }
-            chain.reverse();
-            return chain;
+            return chain_to(&parent, g).into_iter().map(GroupIx).collect();
         }
         for &up in index.group_parents.get(g as usize) {
-            if let Some(slot) = parent.get_mut(up as usize)
-                && *slot == u32::MAX
-            {
-                *slot = g;
+            if let Entry::Vacant(slot) = parent.entry(up) {
+                slot.insert(g);
                 queue.push_back(up);
             }
         }

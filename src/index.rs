@@ -135,10 +135,23 @@ pub(crate) type DenseMap<K, V> = HashMap<K, V, BuildHasherDefault<DenseHasher>>;
 #[derive(Debug)]
 pub(crate) struct Resolved {
     pub(crate) grants: DenseMap<NodeIx, Coverage>,
+    /// The ACL rows behind `grants`, by object: only explanations need them, so they are listed on the
+    /// first one.
+    held: OnceLock<Held>,
+}
+
+/// The ACL rows a principal holds (its own and its groups'), by the object they sit on, so that an
+/// explanation reads the principal's few rows on an object instead of every row there.
+#[derive(Debug)]
+struct Held {
+    /// Row numbers, grouped by object, in row order within each object.
+    rows: Vec<u32>,
+    by_node: DenseMap<NodeIx, Range<u32>>,
 }
 
 /// The resolution of a principal who is not a member: holds nothing.
-pub(crate) static NOTHING: Resolved = Resolved { grants: HashMap::with_hasher(BuildHasherDefault::new()) };
+pub(crate) static NOTHING: Resolved =
+    Resolved { grants: HashMap::with_hasher(BuildHasherDefault::new()), held: OnceLock::new() };
 
 /// The compiled snapshot.
 pub(crate) struct Index {
@@ -265,6 +278,20 @@ impl Index {
         }
     }
 
+    /// What `acl` grants on an object of type `applies`: `acl_coverage(acl).for_type(applies)` without
+    /// building the coverage.
+    pub(crate) fn acl_grants(&self, acl: &Acl, applies: TypeCode) -> PermissionSet {
+        match acl.grant {
+            Grant::Permission(p, r) if r.is_none_or(|t| t == applies) => p.as_set(),
+            Grant::Permission(..) => PermissionSet::empty(),
+            // A restricted role row gives only what the role gives to its restriction type (spec §4.3 c).
+            Grant::Role(role, r) if r.is_none_or(|t| t == applies) => {
+                self.role_coverage.get(role.ix()).map(|c| c.for_type(applies)).unwrap_or_default()
+            }
+            Grant::Role(..) => PermissionSet::empty(),
+        }
+    }
+
     /// The resolved grants of `p`, computed on first use.
     pub(crate) fn resolved(&self, p: Option<PrincipalIx>) -> &Resolved {
         let Some(p) = p else { return &NOTHING };
@@ -276,16 +303,38 @@ impl Index {
 
     fn resolve(&self, p: PrincipalIx) -> Resolved {
         let mut grants = DenseMap::default();
-        let holders = std::iter::once(Holder::Principal(p))
-            .chain(self.member_of.get(p.ix()).iter().map(|&g| Holder::Group(GroupIx(g))));
-        for h in holders {
-            for &a in self.acls_by_holder.get(self.holder_key(h)) {
-                if let Some(acl) = self.acls.get(a as usize) {
-                    grants.entry(acl.node).or_insert_with(Coverage::default).union(&self.acl_coverage(acl));
-                }
+        for &a in self.held_rows(p) {
+            if let Some(acl) = self.acls.get(a as usize) {
+                grants.entry(acl.node).or_insert_with(Coverage::default).union(&self.acl_coverage(acl));
             }
         }
-        Resolved { grants }
+        Resolved { grants, held: OnceLock::new() }
+    }
+
+    /// The ACL rows `p` holds: its own, then each of its groups'.
+    fn held_rows(&self, p: PrincipalIx) -> impl Iterator<Item = &u32> {
+        std::iter::once(Holder::Principal(p))
+            .chain(self.member_of.get(p.ix()).iter().map(|&g| Holder::Group(GroupIx(g))))
+            .flat_map(|h| self.acls_by_holder.get(self.holder_key(h)))
+    }
+
+    /// The ACL rows `p` (resolved as `resolved`) holds on `node`, in row order: the rows of
+    /// `acls_by_node` that are `p`'s, without scanning the others.
+    pub(crate) fn held_on<'a>(&self, p: PrincipalIx, resolved: &'a Resolved, node: NodeIx) -> &'a [u32] {
+        let held = resolved.held.get_or_init(|| {
+            let mut pairs: Vec<(NodeIx, u32)> =
+                self.held_rows(p).filter_map(|&a| self.acls.get(a as usize).map(|acl| (acl.node, a))).collect();
+            pairs.sort_unstable();
+            let mut by_node: DenseMap<NodeIx, Range<u32>> = DenseMap::default();
+            for (i, &(n, _)) in pairs.iter().enumerate() {
+                by_node.entry(n).or_insert(i as u32..i as u32).end = i as u32 + 1;
+            }
+            Held { rows: pairs.into_iter().map(|(_, a)| a).collect(), by_node }
+        });
+        match held.by_node.get(&node) {
+            Some(r) => held.rows.get(r.start as usize..r.end as usize).unwrap_or(&[]),
+            None => &[],
+        }
     }
 
     /// Everything `resolved` holds on a located object, for an object of type `applies`.
@@ -302,6 +351,61 @@ impl Index {
     pub(crate) fn permissions_of_node(&self, resolved: &Resolved, n: NodeIx) -> PermissionSet {
         let at = self.locate_node(n);
         self.permissions(resolved, &at, TypeCode(self.nodes.tag(n.0)))
+    }
+
+    /// Calls `found` with the position in [`Index::listed`] and the node of each listed object of type
+    /// `code` on which `resolved` holds `permission`, in order.
+    pub(crate) fn accessible(
+        &self,
+        resolved: &Resolved,
+        permission: Permission,
+        code: TypeCode,
+        mut found: impl FnMut(usize, NodeIx),
+    ) {
+        // One bit per object the principal holds the permission on, for this type, by a grant sitting
+        // there. An object is then accessible when its own bit or an ancestor's is set: a few bit tests
+        // per object instead of a hash lookup per object and ancestor.
+        let mut holds = vec![0u64; self.nodes.len().div_ceil(64)];
+        let mut any = false;
+        for (n, c) in &resolved.grants {
+            if c.for_type(code).allows(permission)
+                && let Some(word) = holds.get_mut(n.ix() / 64)
+            {
+                *word |= 1 << (n.0 % 64);
+                any = true;
+            }
+        }
+        if !any {
+            return;
+        }
+        let held = |n: u32| holds.get(n as usize / 64).is_some_and(|w| w & (1 << (n % 64)) != 0);
+        // Objects of one project share one chain of ancestors, so each chain is judged once. The verdict
+        // is kept by where the chain starts, with its end (two chains can start at one place):
+        // `(end + 1) << 1 | verdict`, 0 for not judged yet.
+        let mut judged = vec![0u64; self.chains.len() + 1];
+        let mut chain_holds = |range: &Range<u32>| {
+            let key = (u64::from(range.end) + 1) << 1;
+            let known = judged.get(range.start as usize).copied().unwrap_or(0);
+            if known & !1 == key {
+                return known & 1 == 1;
+            }
+            let chain = self.chains.get(range.start as usize..range.end as usize).unwrap_or(&[]);
+            let verdict = chain.iter().any(|&a| held(a));
+            if let Some(slot) = judged.get_mut(range.start as usize) {
+                *slot = key | u64::from(verdict);
+            }
+            verdict
+        };
+        for (position, &n) in self.listed(code).iter().enumerate() {
+            let allowed = match self.places.get(n.ix()) {
+                Some(Place::Listed(range)) => held(n.0) || chain_holds(range),
+                // Listed objects are placed; should one not be, the general rule still answers.
+                _ => self.permissions(resolved, &self.locate_node(n), code).allows(permission),
+            };
+            if allowed {
+                found(position, n);
+            }
+        }
     }
 
     /// The listed, live objects of a type, in snapshot order.

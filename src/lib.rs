@@ -45,9 +45,10 @@
 //!
 //! - [`Snapshot`]: load a snapshot document ([`Snapshot::from_json`], [`Snapshot::from_slice`]), read its
 //!   [`Warning`]s, and ask [`Snapshot::can`], [`Snapshot::effective`], [`Snapshot::can_create`],
-//!   [`Snapshot::explain`], [`Snapshot::who_can`] and [`Snapshot::accessible`].
+//!   [`Snapshot::explain`], [`Snapshot::who_can`] and [`Snapshot::accessible`] (over
+//!   [`Snapshot::listed_ids`]).
 //! - [`Subject`]: one principal resolved once, with batch forms ([`Subject::effective_batch`],
-//!   [`Subject::can_batch`]) that write into a caller's buffer.
+//!   [`Subject::can_batch`], [`Subject::accessible_positions`]) that write into a caller's buffer.
 //! - [`Explanation`]: the grant paths behind an answer ([`GrantPath`]), or a [`DenialReason`].
 //! - The vocabulary: [`Permission`] and [`PermissionSet`], [`ObjectType`] and [`ObjectRef`],
 //!   [`Principal`].

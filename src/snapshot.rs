@@ -219,7 +219,7 @@ impl Snapshot {
         for node in at.nodes() {
             for &a in ix.acls_by_node.get(node.ix()) {
                 let Some(acl) = ix.acls.get(a as usize) else { continue };
-                if !ix.acl_coverage(acl).for_type(applies).allows(permission) {
+                if !ix.acl_grants(acl, applies).allows(permission) {
                     continue;
                 }
                 let members = match &acl.holder {
@@ -240,6 +240,24 @@ impl Snapshot {
     /// [`Capabilities`].
     pub fn capabilities(&self, principal: &str) -> Capabilities<'_> {
         self.subject(principal).capabilities()
+    }
+
+    /// The ids of the live objects of `object_type` listed in the snapshot, in snapshot order: what
+    /// [`Snapshot::accessible`] ranges over, and what the positions of [`Subject::accessible_positions`]
+    /// index. The org-wide types list the org itself; types no row mentions list nothing.
+    ///
+    /// # Example
+    /// ```
+    /// # use permeval::{ObjectType, Snapshot};
+    /// let snap = Snapshot::from_json(r#"{"org": {"id": "O"},
+    ///   "projects": [{"id": "P1", "org_id": "O", "name": "a"}, {"id": "P2", "org_id": "O", "name": "b", "deleted_at": "2026-01-01"}]}"#)?;
+    /// assert_eq!(snap.listed_ids(&ObjectType::Project), ["P1"]);
+    /// assert_eq!(snap.listed_ids(&ObjectType::OrgProject), ["O"]);
+    /// assert!(snap.listed_ids(&ObjectType::Experiment).is_empty());
+    /// # Ok::<(), permeval::SnapshotError>(())
+    /// ```
+    pub fn listed_ids(&self, object_type: &ObjectType) -> Vec<&str> {
+        self.index.listed_ids(object_type)
     }
 
     /// The ids of every live object of `object_type` listed in the snapshot on which `principal` holds

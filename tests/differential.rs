@@ -12,7 +12,7 @@ mod reference;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use permeval::{ObjectRef, ObjectType, Permission, PermissionSet, Snapshot};
+use permeval::{Decision, DenialReason, Explanation, ObjectRef, ObjectType, Permission, PermissionSet, Snapshot};
 use reference::{KNOWN_TYPES, PERMISSIONS, Reference, creatable_under};
 use serde_json::{Map, Value, json};
 
@@ -760,6 +760,17 @@ fn names(set: PermissionSet) -> Vec<&'static str> {
     PERMISSIONS.into_iter().filter(|p| set.allows(permission(p))).collect()
 }
 
+/// An explanation as the reference gives it: the verdict ("allowed", "restricted" for a denial because
+/// the principal's grants are restricted to other types, else "denied") and the ACL ids of its paths.
+fn acl_ids(why: &Explanation<'_>) -> (&'static str, Vec<String>) {
+    let (verdict, paths) = match &why.decision {
+        Decision::Allowed { paths } => ("allowed", paths),
+        Decision::Denied { reason: DenialReason::RestrictedToOtherType, nearest } => ("restricted", nearest),
+        Decision::Denied { nearest, .. } => ("denied", nearest),
+    };
+    (verdict, paths.iter().map(|p| p.acl_id.to_owned()).collect())
+}
+
 /// Runs one query against both; `Err((crate answer, reference answer))` when they disagree, else
 /// whether the (agreed) answer grants something.
 fn compare(q: &Query, snap: &Snapshot, r: &Reference) -> Result<bool, (String, String)> {
@@ -771,6 +782,9 @@ fn compare(q: &Query, snap: &Snapshot, r: &Reference) -> Result<bool, (String, S
             let obj = ObjectRef::parse(object_type, id);
             let want = r.can(principal, x, object_type, id);
             check(snap.can(principal, permission(x), &obj), want)?;
+            let why = snap.explain(principal, permission(x), &obj);
+            check(why.allowed(), want)?;
+            check(acl_ids(&why), r.explain(principal, x, object_type, id))?;
             Ok(want)
         }
         Query::Effective { principal, object_type, id } => {
@@ -785,7 +799,11 @@ fn compare(q: &Query, snap: &Snapshot, r: &Reference) -> Result<bool, (String, S
         Query::CanCreate { principal, child, parent_type, parent_id } => {
             let parent = ObjectRef::parse(parent_type, parent_id);
             let want = r.can_create(principal, child, parent_type, parent_id);
-            check(snap.can_create(principal, &ObjectType::from(child.as_str()), &parent), want)?;
+            let child_type = ObjectType::from(child.as_str());
+            check(snap.can_create(principal, &child_type, &parent), want)?;
+            let why = snap.explain_create(principal, &child_type, &parent);
+            check(why.allowed(), want)?;
+            check(acl_ids(&why), r.explain_create(principal, child, parent_type, parent_id))?;
             Ok(want)
         }
         Query::WhoCan { permission: x, object_type, id } => {
@@ -802,7 +820,14 @@ fn compare(q: &Query, snap: &Snapshot, r: &Reference) -> Result<bool, (String, S
                 .map(str::to_owned)
                 .collect();
             let want = r.accessible(principal, x, object_type);
-            check(got, want.clone())?;
+            check(&got, &want)?;
+            let t = ObjectType::from(object_type.as_str());
+            let listed = snap.listed_ids(&t);
+            let mut positions = vec![u32::MAX]; // stale content the call must clear
+            snap.subject(principal).accessible_positions(permission(x), &t, &mut positions);
+            let named: Vec<String> =
+                positions.iter().filter_map(|&i| listed.get(i as usize)).map(|id| (*id).to_owned()).collect();
+            check((positions.len(), named), (want.len(), want.clone()))?;
             Ok(!want.is_empty())
         }
         Query::EffectiveBatch { principal, object_type, ids } => {

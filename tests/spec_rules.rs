@@ -1300,6 +1300,23 @@ fn explain_lists_every_granting_path_nearest_first() {
 }
 
 #[test]
+fn explain_shows_a_grant_once_when_a_project_group_lists_a_project_twice() {
+    let snap = load_clean(&json!({
+        "org": {"id": ORG},
+        "users": [{"id": DAVE}, {"id": TESTER}],
+        "projects": [{"id": "P1", "org_id": ORG, "name": "p"}],
+        "project_groups": [{"id": "PG1", "org_id": ORG, "name": "g", "member_projects": ["P1", "P1"]}],
+        "acls": [{"id": "a1", "object_type": "project_group", "object_id": "PG1", "user_id": DAVE, "permission": "read"}]
+    }));
+    let why = snap.explain(DAVE, P::Read, &obj(T::Project, "P1"));
+    assert_eq!(allowed_paths(&why), [path("a1", obj(T::ProjectGroup, "PG1"), GrantHolder::User(DAVE), &[], &[], None)]);
+    let why = snap.explain(TESTER, P::Read, &obj(T::Project, "P1"));
+    let (reason, nearest) = denial(&why);
+    assert_eq!(reason, DenialReason::NoGrant);
+    assert_eq!(nearest.iter().map(|p| p.acl_id).collect::<Vec<_>>(), ["a1"]);
+}
+
+#[test]
 fn explain_group_chain_for_a_nested_group() {
     // user ∈ g1 ⊂ g2, the grant on g2: chain [g1, g2].
     let mut doc = members();

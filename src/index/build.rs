@@ -146,6 +146,7 @@ pub(crate) fn build(doc: Document<'_>, warnings: &mut Vec<Warning>) -> Index {
 
     let project_group = code(ObjectType::ProjectGroup);
     let mut in_group = Vec::new();
+    let mut listed_once: HashSet<u32, BuildHasherDefault<DenseHasher>> = HashSet::default();
     for pg in &doc.project_groups {
         if t.nodes.get(project_group.0, &pg.head.id).is_some() {
             b.duplicate("project_groups", pg.head.at, &pg.head.id);
@@ -158,8 +159,12 @@ pub(crate) fn build(doc: Document<'_>, warnings: &mut Vec<Warning>) -> Index {
         }
         let g = t.add(project_group, &pg.head.id, Place::Listed(r_org_project.clone()));
         t.list(g);
+        // A project listed twice is in the group once: its chain must not hold the group twice, or an
+        // explanation would show each grant on the group twice.
+        listed_once.clear();
         for m in &pg.member_projects {
             match t.nodes.get(project.0, &m.id) {
+                Some(n) if !listed_once.insert(n) => {}
                 Some(n) => in_group.push((n, g.0)),
                 None => b.warn(
                     WarningCode::UnknownProject,

@@ -67,6 +67,12 @@ impl Coverage {
         self.any | restricted
     }
 
+    /// The permissions this gives on objects of at least one type.
+    pub(crate) fn on_some_type(&self) -> PermissionSet {
+        let restricted = self.only.iter().chain(self.extra.iter().map(|(_, set)| set));
+        restricted.fold(self.any, |acc, set| acc | *set)
+    }
+
     /// This coverage seen through an ACL's own `restrict_object_type` (spec §4.3 c): with `r` set, only
     /// what applies to type `r` survives, and it applies to type `r` alone.
     pub(crate) fn narrowed(&self, r: Option<TypeCode>) -> Coverage {
@@ -95,6 +101,7 @@ mod tests {
         c.grant(PermissionSet::UPDATE, Some(EXPERIMENT));
         assert_eq!(c.for_type(EXPERIMENT), PermissionSet::READ | PermissionSet::UPDATE);
         assert_eq!(c.for_type(DATASET), PermissionSet::READ);
+        assert_eq!(c.on_some_type(), PermissionSet::READ | PermissionSet::UPDATE);
     }
 
     #[test]
@@ -103,6 +110,7 @@ mod tests {
         c.grant(PermissionSet::DELETE, Some(TypeCode(20)));
         assert_eq!(c.for_type(TypeCode(20)), PermissionSet::DELETE);
         assert_eq!(c.for_type(TypeCode(21)), PermissionSet::empty());
+        assert_eq!(c.on_some_type(), PermissionSet::DELETE);
     }
 
     #[test]

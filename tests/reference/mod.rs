@@ -640,26 +640,112 @@ impl Reference {
             if !ancestors.iter().any(|(t, id)| *t == a.object_type && *id == a.object_id) {
                 continue;
             }
-            let grants = match &a.grant {
-                Grant::Permission(perm) => vec![(perm.clone(), a.restrict.clone())],
-                Grant::Role(r) => self.expand_role(r),
-            };
-            for (perm, r) in grants {
-                let r = match (&a.grant, &a.restrict) {
-                    // §4.3 c / decision 20: narrow(role_r, acl_r).
-                    (Grant::Role(_), Some(acl_r)) => match r {
-                        None => Some(acl_r.clone()),
-                        Some(role_r) if role_r == *acl_r => Some(role_r),
-                        Some(_) => continue, // both set and different: grants nothing
-                    },
-                    _ => r,
-                };
-                if perm == x && r.as_deref().is_none_or(|r| r == applies_to) {
-                    return true;
-                }
+            if self.bears(a, x, applies_to) == Some(true) {
+                return true;
             }
         }
         false
+    }
+
+    /// Step 3 for one row: `Some(true)` when `a` grants `x` on objects of type `applies_to`,
+    /// `Some(false)` when it grants `x` only restricted to other types, `None` when it does not grant `x`.
+    fn bears(&self, a: &Acl, x: &str, applies_to: &str) -> Option<bool> {
+        let grants = match &a.grant {
+            Grant::Permission(perm) => vec![(perm.clone(), a.restrict.clone())],
+            Grant::Role(r) => self.expand_role(r),
+        };
+        let mut bears = None;
+        for (perm, r) in grants {
+            let r = match (&a.grant, &a.restrict) {
+                // §4.3 c / decision 20: narrow(role_r, acl_r).
+                (Grant::Role(_), Some(acl_r)) => match r {
+                    None => Some(acl_r.clone()),
+                    Some(role_r) if role_r == *acl_r => Some(role_r),
+                    Some(_) => continue, // both set and different: grants nothing
+                },
+                _ => r,
+            };
+            if perm == x {
+                if r.as_deref().is_none_or(|r| r == applies_to) {
+                    return Some(true);
+                }
+                bears = Some(false);
+            }
+        }
+        bears
+    }
+
+    /// `explain` reduced to a verdict and ACL row ids: ("allowed", every row of `p`'s granting `x` on the
+    /// object or an ancestor, nearest object first, rows in snapshot order); ("restricted", `p`'s rows
+    /// there that grant `x` only to other types); or ("denied", the rows of live holders granting `x` on
+    /// the nearest of the object and its ancestors that has any).
+    pub fn explain(&self, p: &str, x: &str, t: &str, id: &str) -> (&'static str, Vec<String>) {
+        self.explain_for(p, x, t, &self.ancestors(t, id))
+    }
+
+    /// `explain_create` reduced as [`Reference::explain`] is: `create`, judged for the child's type, on
+    /// the parent and its ancestors, for allowed pairs only.
+    pub fn explain_create(
+        &self,
+        p: &str,
+        child: &str,
+        parent_type: &str,
+        parent_id: &str,
+    ) -> (&'static str, Vec<String>) {
+        if !creatable_under(child, parent_type) {
+            return ("denied", Vec::new());
+        }
+        self.explain_for(p, "create", child, &self.ancestors(parent_type, parent_id))
+    }
+
+    fn explain_for(
+        &self,
+        p: &str,
+        x: &str,
+        applies_to: &str,
+        ancestors: &[(String, String)],
+    ) -> (&'static str, Vec<String>) {
+        if !self.is_member(p) {
+            return ("denied", Vec::new());
+        }
+        let groups = self.groups_containing(p);
+        let on = |a: &Acl, (t, id): &(String, String)| a.object_type == *t && a.object_id == *id;
+        let (mut allowed, mut restricted) = (Vec::new(), Vec::new());
+        for at in ancestors {
+            for a in self.acls.iter().filter(|a| on(a, at)) {
+                let mine = match &a.holder {
+                    Holder::User(u) => u == p,
+                    Holder::Group(g) => groups.contains(g),
+                };
+                match self.bears(a, x, applies_to) {
+                    Some(true) if mine => allowed.push(a.id.clone()),
+                    Some(false) if mine => restricted.push(a.id.clone()),
+                    _ => {}
+                }
+            }
+        }
+        if !allowed.is_empty() {
+            return ("allowed", allowed);
+        }
+        if !restricted.is_empty() {
+            return ("restricted", restricted);
+        }
+        for at in ancestors {
+            let nearest: Vec<String> = self
+                .acls
+                .iter()
+                .filter(|a| on(a, at) && self.bears(a, x, applies_to) == Some(true))
+                .filter(|a| match &a.holder {
+                    Holder::User(_) => true,
+                    Holder::Group(g) => self.group(g).is_some_and(|g| g.live),
+                })
+                .map(|a| a.id.clone())
+                .collect();
+            if !nearest.is_empty() {
+                return ("denied", nearest);
+            }
+        }
+        ("denied", Vec::new())
     }
 
     /// Whether `p` holds `x` on `(t, id)`.
