@@ -17,8 +17,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const usage = 'usage: sign-snapshot.mjs keygen PRIVATE.pem | public-key PRIVATE.pem | sign PRIVATE.pem SNAPSHOT.json [SIGNATURE_FILE]';
 
-/** The raw 32-byte public key as unpadded base64url: the `x` of its JWK form. */
-function publicKeyText(privateKey) {
+/** The raw 32-byte public key of a private key, as unpadded base64url: the `x` of its JWK form. */
+export function publicKeyText(privateKey) {
   return createPublicKey(privateKey).export({ format: 'jwk' }).x;
 }
 
