@@ -28,6 +28,7 @@ impl Snapshot {
         #[wasm_bindgen(unchecked_optional_param_type = "LoadOptions")] options: Option<JsValue>,
     ) -> Result<Snapshot, JsValue> {
         let options = load_options(options)?;
+        check_input_size(&input, &options)?;
         let signature = bytes_or_base64(&signature, Signature::from_bytes, Signature::from_base64)
             .ok_or_else(|| {
                 convert::error("bad_signature", "the signature must be a string or a Uint8Array", "signature", None)
@@ -57,6 +58,17 @@ impl Snapshot {
     pub fn is_stale(&self) -> bool {
         self.inner.is_stale()
     }
+}
+
+/// Refuses input over the document-size limit before it is copied into wasm memory, where a copy too big
+/// for the 4 GiB address space would abort the instance. A JS string's UTF-8 form has at least as many
+/// bytes as the string has UTF-16 units, so a string longer than the limit is over it for certain.
+pub(super) fn check_input_size(input: &JsValue, options: &LoadOptions) -> Result<(), JsValue> {
+    let len = match input.dyn_ref::<Uint8Array>() {
+        Some(bytes) => bytes.length(),
+        None => input.dyn_ref::<js_sys::JsString>().map_or(0, js_sys::JsString::length),
+    };
+    crate::document::check_size(len as usize, &options.limits).map_err(|e| convert::snapshot_error(&e))
 }
 
 /// A key or signature given as bytes or base64 text; `None` for any other JS type.

@@ -42,6 +42,7 @@ impl Snapshot {
         #[wasm_bindgen(unchecked_optional_param_type = "LoadOptions")] options: Option<JsValue>,
     ) -> Result<Snapshot, JsValue> {
         let options = super::load::load_options(options)?;
+        super::load::check_input_size(&input, &options)?;
         if let Some(text) = input.as_string() {
             return Snapshot::load(crate::Snapshot::from_json_with(&text, &options));
         }
