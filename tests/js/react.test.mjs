@@ -248,7 +248,9 @@ test('the Vite dev server serves the same app, with the same (permeval-free) con
   const dev = await createServer({
     configFile: `${repo}tests/react/vite.config.js`,
     server: { host: '127.0.0.1', port: 0, strictPort: false },
-    optimizeDeps: { include: ['permeval', 'permeval/react', 'permeval/dom'] },
+    // `force`: the cache is keyed by lockfiles and config, not by pkg/'s contents, so after a rebuild of the
+    // package it would serve the previous glue against the new wasm (a LinkError on any new import).
+    optimizeDeps: { include: ['permeval', 'permeval/react', 'permeval/dom'], force: true },
     logLevel: 'error',
   });
   t.after(() => dev.close());
