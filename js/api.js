@@ -73,6 +73,14 @@ export function bind(raw) {
       return new Snapshot(undefined, token, raw.Snapshot.fromJson(input, options));
     }
 
+    static fromSignedJson(text, signature, publicKeys, options) {
+      return new Snapshot(undefined, token, raw.Snapshot.fromSignedJson(text, signature, publicKeys, options));
+    }
+
+    isStale() {
+      return this.#raw.isStale();
+    }
+
     get warnings() {
       return this.#raw.warnings;
     }

@@ -11,6 +11,8 @@ export type {
   Explanation,
   GrantPath,
   GroupRow,
+  Limits,
+  LoadOptions,
   ObjectKind,
   ObjectRow,
   ObjectType,

@@ -19,5 +19,5 @@ mod warning;
 pub use error::{ErrorCode, SnapshotError};
 pub use warning::{Warning, WarningCode};
 
-pub(crate) use parse::parse;
+pub(crate) use parse::{check_size, parse};
 pub(crate) use rows::{AclGrant, AclHolder, Document, Head};

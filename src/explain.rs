@@ -92,6 +92,9 @@ pub enum DenialReason {
     /// A creation asked for under a parent the containment tree does not allow (an experiment under an
     /// organization, say); see [`ObjectType::can_be_created_under`].
     NotCreatableHere,
+    /// The snapshot is past its expiry (see [`crate::LoadOptions`]): it answers nothing until a fresh one
+    /// is loaded.
+    Stale,
 }
 
 impl DenialReason {
@@ -105,6 +108,7 @@ impl DenialReason {
             DenialReason::RestrictedToOtherType => "restricted_to_other_type",
             DenialReason::NoGrant => "no_grant",
             DenialReason::NotCreatableHere => "not_creatable_here",
+            DenialReason::Stale => "stale",
         }
     }
 }

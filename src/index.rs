@@ -26,6 +26,7 @@ pub(crate) use coverage::{Coverage, TypeCode};
 pub(crate) use csr::Csr;
 pub(crate) use intern::Interner;
 
+use crate::expiry::Expiry;
 use crate::model::{KNOWN_TYPES, ObjectType, Permission, PermissionSet};
 
 /// A dense index into one of the index's tables. The newtypes keep a group number from ever being used
@@ -194,6 +195,8 @@ pub(crate) struct Index {
     /// Keyed by holder number: principal `p` is `p`, group `g` is `principals + g`.
     pub(crate) acls_by_holder: Csr,
     pub(crate) resolved: Vec<OnceLock<Box<Resolved>>>,
+    /// When the snapshot stops answering; `None` when it cannot expire.
+    pub(crate) expiry: Option<Expiry>,
 }
 
 impl Index {
@@ -417,6 +420,11 @@ impl Index {
     pub(crate) fn listed_ids(&self, t: &ObjectType) -> Vec<&str> {
         let nodes = self.type_code(t).map(|c| self.listed(c)).unwrap_or(&[]);
         nodes.iter().map(|n| self.nodes.text(n.0)).collect()
+    }
+
+    /// Whether the snapshot is past its expiry: one clock read when it can expire, none otherwise.
+    pub(crate) fn is_stale(&self) -> bool {
+        self.expiry.as_ref().is_some_and(Expiry::is_stale)
     }
 
     /// Whether `p` is a member of group `g`, through any nesting.

@@ -53,6 +53,8 @@
 //! - The vocabulary: [`Permission`] and [`PermissionSet`], [`ObjectType`] and [`ObjectRef`],
 //!   [`Principal`].
 //! - Errors: [`SnapshotError`] (a document that cannot be loaded) and [`Warning`] (a row that was skipped).
+//! - Hostile input: [`LoadOptions`] with its [`Limits`] and expiry ([`Clock`]), and signed snapshots
+//!   ([`Snapshot::from_signed_json`] with [`PublicKey`] and [`Signature`]).
 //!
 //! # How it is built
 //!
@@ -64,9 +66,12 @@
 
 mod capabilities;
 mod document;
+mod expiry;
 mod explain;
 mod index;
 mod model;
+mod options;
+mod signature;
 mod snapshot;
 mod subject;
 #[cfg(target_arch = "wasm32")]
@@ -76,6 +81,8 @@ pub use capabilities::{Access, Capabilities, ObjectKind, OrgCapabilities, Projec
 pub use document::{ErrorCode, SnapshotError, Warning, WarningCode};
 pub use explain::{Decision, DenialReason, Explanation, GrantHolder, GrantPath};
 pub use model::{ObjectRef, ObjectType, ParsePermissionError, Permission, PermissionSet, Principal, PrincipalKind};
+pub use options::{Clock, Limits, LoadOptions};
+pub use signature::{PublicKey, Signature};
 pub use snapshot::Snapshot;
 pub use subject::{Subject, SubjectKey};
 

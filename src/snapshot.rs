@@ -6,9 +6,12 @@
 
 use crate::capabilities::Capabilities;
 use crate::document::{self, SnapshotError, Warning};
+use crate::expiry;
 use crate::explain::Explanation;
 use crate::index::{self, Holder, Index};
 use crate::model::{ObjectRef, ObjectType, Permission, PermissionSet, Principal, PrincipalKind};
+use crate::options::LoadOptions;
+use crate::signature::{self, PublicKey, Signature};
 use crate::subject::{Subject, SubjectKey};
 
 /// A compiled ACL snapshot of one Braintrust org.
@@ -55,33 +58,103 @@ impl std::fmt::Debug for Snapshot {
 }
 
 impl Snapshot {
-    /// Loads a snapshot document from JSON text.
+    /// Loads a snapshot document from JSON text, with the default [`LoadOptions`].
     ///
     /// # Errors
     /// A [`SnapshotError`] when the document cannot be read as a snapshot at all: not JSON, the wrong
-    /// type at the top level or for a section, or a missing `org.id`. Problems inside rows are not
-    /// errors: see [`Snapshot::warnings`].
+    /// type at the top level or for a section, or a missing `org.id`; also when it exceeds the default
+    /// [`crate::Limits`], or is stale already. Problems inside rows are not errors: see
+    /// [`Snapshot::warnings`].
     pub fn from_json(text: &str) -> Result<Snapshot, SnapshotError> {
-        // The byte reader, not serde_json's `StrRead`: one instantiation of the whole reader instead of two
-        // keeps the wasm about 10% smaller, for a UTF-8 re-check of strings that costs little.
-        Snapshot::from_slice(text.as_bytes())
+        Snapshot::from_json_with(text, &LoadOptions::default())
     }
 
     /// Loads a snapshot document from UTF-8 bytes, e.g. a fetched body, without first copying it into
-    /// a `String`.
+    /// a `String`, with the default [`LoadOptions`].
     ///
     /// # Errors
     /// As [`Snapshot::from_json`]; invalid UTF-8 inside a string is [`crate::ErrorCode::InvalidJson`].
     pub fn from_slice(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
-        Snapshot::from_parsed(document::parse(serde_json::de::SliceRead::new(bytes)))
+        Snapshot::from_slice_with(bytes, &LoadOptions::default())
+    }
+
+    /// Loads a snapshot document from JSON text, within `options`' limits and expiry.
+    ///
+    /// # Errors
+    /// As [`Snapshot::from_json`]; exceeding a limit is [`crate::ErrorCode::LimitExceeded`], a bad
+    /// `generated_at` or `expires_at` [`crate::ErrorCode::InvalidTimestamp`], and a snapshot stale at
+    /// load [`crate::ErrorCode::Stale`] or [`crate::ErrorCode::ClockSkew`].
+    pub fn from_json_with(text: &str, options: &LoadOptions) -> Result<Snapshot, SnapshotError> {
+        // The byte reader, not serde_json's `StrRead`: one instantiation of the whole reader instead of two
+        // keeps the wasm about 10% smaller, for a UTF-8 re-check of strings that costs little.
+        Snapshot::from_slice_with(text.as_bytes(), options)
+    }
+
+    /// Loads a snapshot document from UTF-8 bytes, within `options`' limits and expiry.
+    ///
+    /// # Errors
+    /// As [`Snapshot::from_json_with`].
+    pub fn from_slice_with(bytes: &[u8], options: &LoadOptions) -> Result<Snapshot, SnapshotError> {
+        let parsed = document::parse(serde_json::de::SliceRead::new(bytes), bytes.len(), &options.limits);
+        Snapshot::from_parsed(parsed, options)
+    }
+
+    /// Loads a snapshot document only if `signature` is an Ed25519 signature, by one of `public_keys`,
+    /// over exactly these bytes (a `&str` is taken as its UTF-8 bytes). Several keys allow rotation.
+    ///
+    /// The signature is checked before the document is parsed, so a forged document costs a hash of its
+    /// bytes and nothing more.
+    ///
+    /// # Example
+    /// ```
+    /// use permeval::{ErrorCode, LoadOptions, PublicKey, Signature, Snapshot};
+    ///
+    /// // Made with `node scripts/sign-snapshot.mjs sign` (see the README).
+    /// let text = r#"{"org": {"id": "O"}}"#;
+    /// let key = PublicKey::from_base64("NIgx2GtDHlc80sfiktVDHSupAEKAspOaqeAPuDJE-bM")?;
+    /// let sig = Signature::from_base64(
+    ///     "2iWjdqsFIbyp6eHacQ-76G3cjs-RdsjYqOEyAO4qE0MUAD0Gu1B2JYcNeHrWiWsA5sQ2N4AdUpIDbxuRFuLhDg")?;
+    /// let snap = Snapshot::from_signed_json(text, &sig, &[key], &LoadOptions::default())?;
+    /// assert_eq!(snap.org_id(), "O");
+    ///
+    /// let tampered = r#"{"org": {"id": "X"}}"#;
+    /// let err = Snapshot::from_signed_json(tampered, &sig, &[key], &LoadOptions::default()).unwrap_err();
+    /// assert_eq!(err.code(), ErrorCode::BadSignature);
+    /// # Ok::<(), permeval::SnapshotError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`crate::ErrorCode::BadSignature`] when the signature matches none of the keys,
+    /// [`crate::ErrorCode::BadPublicKey`] when no key is given; then as [`Snapshot::from_slice_with`].
+    pub fn from_signed_json(
+        text: impl AsRef<[u8]>,
+        signature: &Signature,
+        public_keys: &[PublicKey],
+        options: &LoadOptions,
+    ) -> Result<Snapshot, SnapshotError> {
+        let bytes = text.as_ref();
+        // The size limit holds before the hash too: hashing a gigabyte is a cost of its own.
+        document::check_size(bytes.len(), &options.limits)?;
+        signature::verify(bytes, signature, public_keys)?;
+        Snapshot::from_slice_with(bytes, options)
     }
 
     fn from_parsed(
         parsed: Result<(document::Document<'_>, Vec<Warning>), SnapshotError>,
+        options: &LoadOptions,
     ) -> Result<Snapshot, SnapshotError> {
         let (doc, mut warnings) = parsed?;
-        let index = index::build(doc, &mut warnings);
+        let expiry = expiry::window(doc.generated_at, doc.expires_at, options)?;
+        let mut index = index::build(doc, &mut warnings, &options.limits)?;
+        index.expiry = expiry;
         Ok(Snapshot { index, warnings })
+    }
+
+    /// Whether the snapshot is past `expires_at` or its maximum age, or the clock reads further before
+    /// `generated_at` than the skew tolerance: then every query denies ([`crate::DenialReason::Stale`]).
+    /// Always false for a snapshot that cannot expire. Reads the clock once.
+    pub fn is_stale(&self) -> bool {
+        self.index.is_stale()
     }
 
     /// The rows and entries that were skipped (or kept with a caveat) while loading, in document order
@@ -213,6 +286,9 @@ impl Snapshot {
     /// ```
     pub fn who_can(&self, permission: Permission, object: &ObjectRef<'_>) -> Vec<&str> {
         let ix = &self.index;
+        if ix.is_stale() {
+            return Vec::new();
+        }
         let Some(applies) = ix.type_code(&object.object_type) else { return Vec::new() };
         let at = ix.locate(&object.object_type, object.id);
         let mut holds = vec![false; ix.principals.len()];

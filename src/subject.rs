@@ -2,14 +2,15 @@
 
 use crate::capabilities::{self, Capabilities};
 use crate::explain::{self, Decision, DenialReason, Explanation};
-use crate::index::{Index, PrincipalIx, Resolved};
+use crate::index::{Index, NOTHING, PrincipalIx, Resolved};
 use crate::model::{ObjectRef, ObjectType, Permission, PermissionSet};
 
 /// A principal (user or service account) with its grants resolved: the union over the principal's own
 /// ACLs and those of every group it belongs to, per object. Each check is then one lookup per ancestor.
 ///
 /// Get one from [`crate::Snapshot::subject`]. A principal who is not a member of the org is denied
-/// everything.
+/// everything, and so is everyone once the snapshot is stale (see [`crate::LoadOptions`]): each query
+/// then reads the clock once.
 ///
 /// # Example
 /// ```
@@ -35,6 +36,9 @@ pub struct Subject<'s> {
     index: &'s Index,
     principal: Option<PrincipalIx>,
     resolved: &'s Resolved,
+    /// Whether each query must ask whether the snapshot is stale: false when it cannot expire, and inside
+    /// a query that has asked already.
+    checks_expiry: bool,
 }
 
 impl std::fmt::Debug for Subject<'_> {
@@ -59,7 +63,19 @@ impl SubjectKey {
 
 impl<'s> Subject<'s> {
     pub(crate) fn new(index: &'s Index, principal: Option<PrincipalIx>) -> Self {
-        Subject { index, principal, resolved: index.resolved(principal) }
+        Subject { index, principal, resolved: index.resolved(principal), checks_expiry: index.expiry.is_some() }
+    }
+
+    /// Whether the snapshot is stale now; reads the clock only when the snapshot can expire.
+    fn stale(&self) -> bool {
+        self.checks_expiry && self.index.is_stale()
+    }
+
+    /// This subject as of now: holding nothing when the snapshot is stale, and asking no more, so that a
+    /// query made of many lookups reads the clock once.
+    fn as_of_now(&self) -> Subject<'s> {
+        let resolved = if self.stale() { &NOTHING } else { self.resolved };
+        Subject { resolved, checks_expiry: false, ..*self }
     }
 
     /// A copyable, lifetime-free handle to this subject, for holding it where a borrow cannot live (a JS
@@ -86,7 +102,7 @@ impl<'s> Subject<'s> {
 
     /// Every permission the principal holds on `object`.
     pub fn effective(&self, object: &ObjectRef<'_>) -> PermissionSet {
-        self.permissions(&object.object_type, object.id)
+        self.as_of_now().permissions(&object.object_type, object.id)
     }
 
     fn permissions(&self, object_type: &ObjectType, id: &str) -> PermissionSet {
@@ -102,7 +118,7 @@ impl<'s> Subject<'s> {
     /// check passes integers instead of strings across the boundary.
     #[cfg(any(target_arch = "wasm32", test))]
     pub(crate) fn effective_of_node(&self, node: u32) -> PermissionSet {
-        self.index.permissions_of_node(self.resolved, crate::index::NodeIx(node))
+        self.index.permissions_of_node(self.as_of_now().resolved, crate::index::NodeIx(node))
     }
 
     /// Whether the principal may create an object of type `child` directly under `parent`: `create` on
@@ -121,13 +137,13 @@ impl<'s> Subject<'s> {
             return PermissionSet::empty();
         };
         let at = self.index.locate(&parent.object_type, parent.id);
-        self.index.permissions(self.resolved, &at, code)
+        self.index.permissions(self.as_of_now().resolved, &at, code)
     }
 
     /// The checkboxes of Braintrust's permission-group editor, filled in for this principal (spec §2.3).
     pub fn capabilities(&self) -> Capabilities<'s> {
         let projects = self.index.listed_ids(&ObjectType::Project);
-        capabilities::capabilities(self, &self.index.org_id, projects)
+        capabilities::capabilities(&self.as_of_now(), &self.index.org_id, projects)
     }
 
     /// The ids of every live object of `object_type` listed in the snapshot on which the principal
@@ -137,7 +153,7 @@ impl<'s> Subject<'s> {
             return Vec::new();
         };
         let mut ids = Vec::new();
-        self.index.accessible(self.resolved, permission, code, |_, n| ids.push(self.index.nodes.text(n.0)));
+        self.index.accessible(self.as_of_now().resolved, permission, code, |_, n| ids.push(self.index.nodes.text(n.0)));
         ids
     }
 
@@ -169,7 +185,7 @@ impl<'s> Subject<'s> {
     pub fn accessible_positions(&self, permission: Permission, object_type: &ObjectType, out: &mut Vec<u32>) {
         out.clear();
         let Some(code) = self.index.type_code(object_type) else { return };
-        self.index.accessible(self.resolved, permission, code, |position, _| {
+        self.index.accessible(self.as_of_now().resolved, permission, code, |position, _| {
             // Positions index a list of nodes, which are numbered in u32.
             if let Ok(position) = u32::try_from(position) {
                 out.push(position);
@@ -185,7 +201,8 @@ impl<'s> Subject<'s> {
         S: AsRef<str>,
     {
         out.clear();
-        out.extend(ids.into_iter().map(|id| self.permissions(object_type, id.as_ref())));
+        let now = self.as_of_now();
+        out.extend(ids.into_iter().map(|id| now.permissions(object_type, id.as_ref())));
     }
 
     /// [`Subject::can`] for many objects of one type: `out` is cleared and then holds one answer per id.
@@ -195,12 +212,16 @@ impl<'s> Subject<'s> {
         S: AsRef<str>,
     {
         out.clear();
-        out.extend(ids.into_iter().map(|id| self.permissions(object_type, id.as_ref()).allows(permission)));
+        let now = self.as_of_now();
+        out.extend(ids.into_iter().map(|id| now.permissions(object_type, id.as_ref()).allows(permission)));
     }
 
     /// Why the principal does or does not hold `permission` on `object`: every grant path that allows it,
     /// or the reason for a denial with the nearest grants of that permission.
     pub fn explain(&self, permission: Permission, object: &ObjectRef<'_>) -> Explanation<'s> {
+        if self.stale() {
+            return stale(permission);
+        }
         explain::explain(self.index, self.principal, self.resolved, permission, object, &object.object_type)
     }
 
@@ -208,10 +229,18 @@ impl<'s> Subject<'s> {
     /// grants on the parent and its ancestors that apply to `child`'s type, or the reason for a denial.
     /// Agrees with [`Subject::can_create`].
     pub fn explain_create(&self, child: &ObjectType, parent: &ObjectRef<'_>) -> Explanation<'s> {
+        if self.stale() {
+            return stale(Permission::Create);
+        }
         if !child.can_be_created_under(&parent.object_type) {
             let decision = Decision::Denied { reason: DenialReason::NotCreatableHere, nearest: Vec::new() };
             return Explanation { permission: Permission::Create, decision };
         }
         explain::explain(self.index, self.principal, self.resolved, Permission::Create, parent, child)
     }
+}
+
+/// The answer of a stale snapshot to every question.
+fn stale<'s>(permission: Permission) -> Explanation<'s> {
+    Explanation { permission, decision: Decision::Denied { reason: DenialReason::Stale, nearest: Vec::new() } }
 }

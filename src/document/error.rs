@@ -18,6 +18,21 @@ pub enum ErrorCode {
     DuplicateKey,
     /// `org` or `org.id` is missing, null, empty or not a string.
     MissingOrgId,
+    /// The document is larger, or has a longer array, a longer id or deeper group or role nesting, than
+    /// the [`crate::Limits`] it was loaded with allow. The message names the limit and its value.
+    LimitExceeded,
+    /// `generated_at` or `expires_at` is not an RFC 3339 date-time string, or `generated_at` is missing
+    /// while a maximum age asks for it.
+    InvalidTimestamp,
+    /// `generated_at` lies further in the future than the clock-skew tolerance allows: the snapshot's
+    /// clock or the reader's is wrong, and neither can be trusted to say the snapshot is fresh.
+    ClockSkew,
+    /// The snapshot is past `expires_at` or its maximum age already when loaded.
+    Stale,
+    /// The signature is malformed, or matches none of the public keys.
+    BadSignature,
+    /// A public key is malformed, or none was given.
+    BadPublicKey,
 }
 
 impl ErrorCode {
@@ -29,6 +44,12 @@ impl ErrorCode {
             ErrorCode::WrongType => "wrong_type",
             ErrorCode::DuplicateKey => "duplicate_key",
             ErrorCode::MissingOrgId => "missing_org_id",
+            ErrorCode::LimitExceeded => "limit_exceeded",
+            ErrorCode::InvalidTimestamp => "invalid_timestamp",
+            ErrorCode::ClockSkew => "clock_skew",
+            ErrorCode::Stale => "stale",
+            ErrorCode::BadSignature => "bad_signature",
+            ErrorCode::BadPublicKey => "bad_public_key",
         }
     }
 }

@@ -1,27 +1,25 @@
-//! The envelope: one pass over the document, each section's rows validated as they stream past.
-//!
-//! serde's errors are opaque strings, so the reader keeps its own note of where it is (section and row)
-//! and, for the few errors it raises itself, which code to report; a failure is then turned into a
-//! [`SnapshotError`] with a JSON path instead of only a line and column.
+//! The envelope: one pass over the document, each section's rows validated as they stream past, within
+//! the [`Limits`] the caller loads with.
 
-use std::cell::Cell;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::error::Category;
 
 use super::error::{ErrorCode, SnapshotError};
-use super::json::{KeyIn, Row, RowReader, Value};
+use super::json::{KeyIn, Row, RowReader, Tracker, Value, ValueSeed};
 use super::rows::{self, Document, RowCx, Skip};
 use super::warning::{Warning, WarningCode};
+use crate::expiry::parse_rfc3339;
+use crate::options::Limits;
 
-/// Reads a snapshot document from JSON text (as `&str` or UTF-8 bytes).
-pub(crate) fn parse<'a, R>(read: R) -> Result<(Document<'a>, Vec<Warning>), SnapshotError>
+/// Reads a snapshot document from JSON text (as `&str` or UTF-8 bytes) of `len` bytes.
+pub(crate) fn parse<'a, R>(read: R, len: usize, limits: &Limits) -> Result<(Document<'a>, Vec<Warning>), SnapshotError>
 where
     R: serde_json::de::Read<'a>,
 {
+    check_size(len, limits)?;
     let mut de = serde_json::Deserializer::new(read);
-    let tracker = Tracker::default();
+    let tracker = Tracker::new(*limits);
     let mut warnings = Vec::new();
     let seed = DocumentSeed { tracker: &tracker, warnings: &mut warnings };
     let (doc, org) = seed.deserialize(&mut de).and_then(|doc| de.end().map(|()| doc)).map_err(|e| tracker.error(&e))?;
@@ -36,52 +34,35 @@ where
     Ok((Document { org_id, ..doc }, warnings))
 }
 
+/// Fails for a document of more bytes than the limit allows.
+pub(crate) fn check_size(len: usize, limits: &Limits) -> Result<(), SnapshotError> {
+    if len <= limits.document_bytes {
+        return Ok(());
+    }
+    Err(SnapshotError::new(
+        ErrorCode::LimitExceeded,
+        format!("document of {len} bytes, larger than the limit `document_bytes` = {}", limits.document_bytes),
+        "",
+    ))
+}
+
 fn missing_org(message: &str, path: &str) -> SnapshotError {
     SnapshotError::new(ErrorCode::MissingOrgId, message, path)
 }
 
-const SECTIONS: &[&str] =
-    &["org", "users", "service_accounts", "groups", "roles", "projects", "project_groups", "objects", "acls"];
-
-/// Where the reader is, and the code of an error it raised itself.
-#[derive(Default)]
-struct Tracker {
-    section: Cell<Option<&'static str>>,
-    row: Cell<Option<usize>>,
-    code: Cell<Option<ErrorCode>>,
-}
-
-impl Tracker {
-    fn fail<E: de::Error>(&self, code: ErrorCode, message: fmt::Arguments<'_>) -> E {
-        self.code.set(Some(code));
-        E::custom(message)
-    }
-
-    fn error(&self, e: &serde_json::Error) -> SnapshotError {
-        let code = self.code.get().unwrap_or(match e.classify() {
-            Category::Data => ErrorCode::WrongType,
-            Category::Syntax if e.to_string().starts_with("recursion limit exceeded") => ErrorCode::NestingTooDeep,
-            Category::Syntax | Category::Eof | Category::Io => ErrorCode::InvalidJson,
-        });
-        let text = e.to_string();
-        // serde_json appends " at line L column C"; the position is kept in its own fields instead.
-        let message = match text.rfind(" at line ") {
-            Some(cut) => text.get(..cut).unwrap_or(&text).to_owned(),
-            None => text,
-        };
-        let path = match (self.section.get(), self.row.get()) {
-            (Some(section), Some(row)) => format!("{section}[{row}]"),
-            (Some(section), None) => section.to_owned(),
-            (None, _) => String::new(),
-        };
-        let mut err = SnapshotError::new(code, message, path);
-        if e.line() > 0 {
-            err.line = Some(e.line());
-            err.column = Some(e.column());
-        }
-        err
-    }
-}
+const SECTIONS: &[&str] = &[
+    "org",
+    "users",
+    "service_accounts",
+    "groups",
+    "roles",
+    "projects",
+    "project_groups",
+    "objects",
+    "acls",
+    "generated_at",
+    "expires_at",
+];
 
 struct DocumentSeed<'t, 'w> {
     tracker: &'t Tracker,
@@ -121,6 +102,8 @@ impl<'de> Visitor<'de> for DocumentSeed<'_, '_> {
             let w = &mut *self.warnings;
             match name {
                 "org" => org = Some(map.next_value_seed(OrgSeed(t))?),
+                "generated_at" => doc.generated_at = map.next_value_seed(TimestampSeed { name, tracker: t })?,
+                "expires_at" => doc.expires_at = map.next_value_seed(TimestampSeed { name, tracker: t })?,
                 "users" => {
                     doc.users = map.next_value_seed(Section::new(
                         name,
@@ -182,7 +165,7 @@ impl<'de> DeserializeSeed<'de> for OrgSeed<'_> {
     type Value = Option<Value<'de>>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        match RowReader(rows::ORG_FIELDS).deserialize(d)? {
+        match (RowReader { fields: rows::ORG_FIELDS, tracker: self.0 }).deserialize(d)? {
             Row::NotObject("null") => Ok(None),
             Row::NotObject(kind) => {
                 Err(self.0.fail(ErrorCode::WrongType, format_args!("`org` must be an object, found {kind}")))
@@ -193,6 +176,34 @@ impl<'de> DeserializeSeed<'de> for OrgSeed<'_> {
                 }
                 None => Ok(f.take("id")),
             },
+        }
+    }
+}
+
+/// Reads `generated_at` or `expires_at`: an RFC 3339 date-time as milliseconds since the epoch; null is
+/// absent.
+struct TimestampSeed<'t> {
+    name: &'static str,
+    tracker: &'t Tracker,
+}
+
+impl<'de> DeserializeSeed<'de> for TimestampSeed<'_> {
+    type Value = Option<i64>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        let name = self.name;
+        match (ValueSeed { tracker: self.tracker, top: true }).deserialize(d)? {
+            Value::Null => Ok(None),
+            Value::Str(text) => parse_rfc3339(&text).map(Some).ok_or_else(|| {
+                self.tracker.fail(
+                    ErrorCode::InvalidTimestamp,
+                    format_args!("`{name}` must be an RFC 3339 date-time such as 2026-11-28T09:00:00Z, found `{text}`"),
+                )
+            }),
+            other => Err(self.tracker.fail(
+                ErrorCode::InvalidTimestamp,
+                format_args!("`{name}` must be an RFC 3339 date-time string, found {}", other.kind()),
+            )),
         }
     }
 }
@@ -251,7 +262,10 @@ impl<'de, T> Visitor<'de> for Section<'de, '_, '_, T> {
         let mut at = 0;
         loop {
             self.tracker.row.set(Some(at));
-            let Some(row) = seq.next_element_seed(RowReader(self.fields))? else { break };
+            let Some(row) = seq.next_element_seed(RowReader { fields: self.fields, tracker: self.tracker })? else {
+                break;
+            };
+            self.tracker.check_rows(at)?;
             let mut cx = RowCx { section: self.name, at, warnings: &mut *self.warnings };
             if let Ok(item) = (self.validate)(&mut cx, row) {
                 out.push(item);

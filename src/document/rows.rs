@@ -21,6 +21,9 @@ pub(crate) struct Document<'a> {
     pub(crate) project_groups: Vec<ProjectGroupRow<'a>>,
     pub(crate) objects: Vec<ObjectRow<'a>>,
     pub(crate) acls: Vec<AclRow<'a>>,
+    /// `generated_at` and `expires_at`, in milliseconds since the Unix epoch.
+    pub(crate) generated_at: Option<i64>,
+    pub(crate) expires_at: Option<i64>,
 }
 
 /// A user or a service account: only the id matters to the model.

@@ -12,18 +12,22 @@ use std::ops::Range;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::closure::{memberships, role_coverage};
+use super::closure::{TooDeep, memberships, role_coverage};
 use super::{
     Acl, Coverage, Csr, DenseHasher, Grant, GroupIx, Holder, Index, Interner, NodeIx, Place, PrincipalIx, RoleIx,
     TypeCode,
 };
-use crate::document::{AclGrant, AclHolder, Document, Head, Warning, WarningCode};
+use crate::document::{AclGrant, AclHolder, Document, ErrorCode, Head, SnapshotError, Warning, WarningCode};
 use crate::model::{KNOWN_TYPES, ObjectType};
+use crate::options::Limits;
 
 static NEXT_INSTANCE: AtomicU64 = AtomicU64::new(1);
 
 /// Compiles a validated document, adding the cross-row warnings to `warnings`.
-pub(crate) fn build(doc: Document<'_>, warnings: &mut Vec<Warning>) -> Index {
+///
+/// # Errors
+/// [`ErrorCode::LimitExceeded`] when groups or roles nest deeper than `limits` allow.
+pub(crate) fn build(doc: Document<'_>, warnings: &mut Vec<Warning>, limits: &Limits) -> Result<Index, SnapshotError> {
     let mut b = Builder { org: &doc.org_id, warnings, unknown_types: Interner::default() };
     let org = b.org;
 
@@ -77,7 +81,18 @@ pub(crate) fn build(doc: Document<'_>, warnings: &mut Vec<Warning>) -> Index {
     }
     let direct_groups = Csr::from_pairs(principals.len(), &direct_pairs);
     let group_parents = Csr::from_pairs(groups.len(), &parent_pairs);
-    let (member_of, members) = memberships(principals.len(), groups.len(), &direct_groups, &group_parents);
+    let (member_of, members) =
+        memberships(principals.len(), groups.len(), &direct_groups, &group_parents, limits.group_depth).map_err(
+            |TooDeep(g)| {
+                let at = group_rows.get(g as usize).and_then(|&i| doc.groups.get(i)).map_or(0, |r| r.head.at);
+                let message = format!(
+                    "group `{}` has more levels of `member_groups` above it than the limit `group_depth` = {}",
+                    groups.text(g),
+                    limits.group_depth
+                );
+                SnapshotError::new(ErrorCode::LimitExceeded, message, format!("groups[{at}]"))
+            },
+        )?;
 
     // Roles: own permissions, inheritance edges between live roles, then the closure.
     let mut role_permissions = Vec::with_capacity(role_rows.len());
@@ -110,7 +125,15 @@ pub(crate) fn build(doc: Document<'_>, warnings: &mut Vec<Warning>) -> Index {
         own.push(coverage);
     }
     let role_children = Csr::from_pairs(roles.len(), &child_pairs);
-    let role_coverage = role_coverage(&own, &role_children);
+    let role_coverage = role_coverage(&own, &role_children, limits.role_depth).map_err(|TooDeep(r)| {
+        let at = role_rows.get(r as usize).and_then(|&i| doc.roles.get(i)).map_or(0, |row| row.head.at);
+        let message = format!(
+            "role `{}` has more levels of `member_roles` below it than the limit `role_depth` = {}",
+            roles.text(r),
+            limits.role_depth
+        );
+        SnapshotError::new(ErrorCode::LimitExceeded, message, format!("roles[{at}]"))
+    })?;
 
     // Objects. Fixed chains first: [org], [org_project, org], [org_ai_secret, org].
     let mut t = NodeTable::default();
@@ -345,7 +368,7 @@ pub(crate) fn build(doc: Document<'_>, warnings: &mut Vec<Warning>) -> Index {
 
     let mut listed = t.listed;
     listed.resize_with(KNOWN_TYPES + b.unknown_types.len(), Vec::new);
-    Index {
+    Ok(Index {
         instance: NEXT_INSTANCE.fetch_add(1, Ordering::Relaxed),
         org_id: org.into(),
         unknown_types: b.unknown_types,
@@ -371,7 +394,8 @@ pub(crate) fn build(doc: Document<'_>, warnings: &mut Vec<Warning>) -> Index {
         listed,
         acl_ids,
         acls,
-    }
+        expiry: None,
+    })
 }
 
 struct Builder<'d, 'w> {

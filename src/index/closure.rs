@@ -4,34 +4,70 @@
 //! probably rejects them; a snapshot may still carry one), so every walk keeps a visited mark and the
 //! result is the union of everything reachable (spec §4.3 e). Deleted groups and roles never enter the
 //! graphs: the builder leaves them out, so they neither grant nor pass membership through.
+//!
+//! The walks go breadth first, level by level, so each one knows how deep the nesting it follows is
+//! (along the shortest path to each node, which a cycle cannot lengthen) and can stop at the depth limit:
+//! a chain of n groups costs n²/2 memberships, and the limit is what keeps a hostile chain from turning
+//! that into an outage.
 
 use super::coverage::Coverage;
 use super::csr::Csr;
 
+/// A node whose nesting goes deeper than the limit.
+pub(crate) struct TooDeep(pub(crate) u32);
+
+/// Everything reachable from `start` along `edges`, itself included, level by level; fails when a level
+/// beyond `max_depth` is reached. `mark` must hold no entry equal to `start`.
+fn reach(start: u32, edges: &Csr, max_depth: u32, mark: &mut [u32], out: &mut Vec<u32>) -> Result<(), TooDeep> {
+    out.clear();
+    if let Some(m) = mark.get_mut(start as usize) {
+        *m = start;
+    }
+    out.push(start);
+    let (mut level_start, mut depth) = (0, 0);
+    while level_start < out.len() {
+        let level_end = out.len();
+        if depth > max_depth {
+            return Err(TooDeep(start));
+        }
+        for i in level_start..level_end {
+            let Some(&h) = out.get(i) else { break };
+            for &next in edges.get(h as usize) {
+                if let Some(m) = mark.get_mut(next as usize)
+                    && *m != start
+                {
+                    *m = start;
+                    out.push(next);
+                }
+            }
+        }
+        level_start = level_end;
+        depth += 1;
+    }
+    Ok(())
+}
+
 /// For each principal, every group it belongs to (sorted); and for each group, every member (sorted).
 ///
 /// `direct` maps a principal to the groups naming it in `member_users`; `parents` maps a group to the
-/// groups naming it in `member_groups`, whose members it thereby joins.
-pub(crate) fn memberships(principals: usize, groups: usize, direct: &Csr, parents: &Csr) -> (Csr, Csr) {
+/// groups naming it in `member_groups`, whose members it thereby joins. Fails with the first group that
+/// has more than `max_depth` levels of groups above it.
+pub(crate) fn memberships(
+    principals: usize,
+    groups: usize,
+    direct: &Csr,
+    parents: &Csr,
+    max_depth: u32,
+) -> Result<(Csr, Csr), TooDeep> {
     // Per group, the set of groups reached by following `parents` from it, itself included. Groups number
     // in the hundreds to thousands, so one walk per group is cheap and keeps cycles trivially safe.
-    let mut reach: Vec<Vec<u32>> = Vec::with_capacity(groups);
+    let mut all: Vec<Vec<u32>> = Vec::with_capacity(groups);
     let mut mark = vec![u32::MAX; groups];
-    let mut stack = Vec::new();
     for g in 0..groups as u32 {
         let mut out = Vec::new();
-        stack.clear();
-        stack.push(g);
-        while let Some(h) = stack.pop() {
-            match mark.get_mut(h as usize) {
-                Some(m) if *m != g => *m = g,
-                _ => continue,
-            }
-            out.push(h);
-            stack.extend_from_slice(parents.get(h as usize));
-        }
+        reach(g, parents, max_depth, &mut mark, &mut out)?;
         out.sort_unstable();
-        reach.push(out);
+        all.push(out);
     }
 
     let mut of_pairs = Vec::new();
@@ -39,7 +75,7 @@ pub(crate) fn memberships(principals: usize, groups: usize, direct: &Csr, parent
     for p in 0..principals as u32 {
         let start = of_pairs.len();
         for &d in direct.get(p as usize) {
-            for &g in reach.get(d as usize).map(Vec::as_slice).unwrap_or(&[]) {
+            for &g in all.get(d as usize).map(Vec::as_slice).unwrap_or(&[]) {
                 if let Some(s) = seen.get_mut(g as usize)
                     && *s != p
                 {
@@ -52,31 +88,24 @@ pub(crate) fn memberships(principals: usize, groups: usize, direct: &Csr, parent
     }
     let member_pairs: Vec<(u32, u32)> = of_pairs.iter().map(|&(p, g)| (g, p)).collect();
     // Pairs are generated principal by principal, so each group's member list comes out sorted.
-    (Csr::from_pairs(principals, &of_pairs), Csr::from_pairs(groups, &member_pairs))
+    Ok((Csr::from_pairs(principals, &of_pairs), Csr::from_pairs(groups, &member_pairs)))
 }
 
-/// For each role, what it grants with every inherited role folded in.
-pub(crate) fn role_coverage(own: &[Coverage], children: &Csr) -> Vec<Coverage> {
+/// For each role, what it grants with every inherited role folded in. Fails with the first role that has
+/// more than `max_depth` levels of `member_roles` below it.
+pub(crate) fn role_coverage(own: &[Coverage], children: &Csr, max_depth: u32) -> Result<Vec<Coverage>, TooDeep> {
     let mut out = Vec::with_capacity(own.len());
     let mut mark = vec![u32::MAX; own.len()];
-    let mut stack = Vec::new();
+    let mut reached = Vec::new();
     for r in 0..own.len() as u32 {
+        reach(r, children, max_depth, &mut mark, &mut reached)?;
         let mut total = Coverage::default();
-        stack.clear();
-        stack.push(r);
-        while let Some(s) = stack.pop() {
-            match mark.get_mut(s as usize) {
-                Some(m) if *m != r => *m = r,
-                _ => continue,
-            }
-            if let Some(c) = own.get(s as usize) {
-                total.union(c);
-            }
-            stack.extend_from_slice(children.get(s as usize));
+        for c in reached.iter().filter_map(|&s| own.get(s as usize)) {
+            total.union(c);
         }
         out.push(total);
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -89,7 +118,7 @@ mod tests {
         // p0 ∈ g0; g1 lists g0; g2 lists g1; g1 lists g2 (a cycle); p1 ∈ g2.
         let direct = Csr::from_pairs(2, &[(0, 0), (1, 2)]);
         let parents = Csr::from_pairs(3, &[(0, 1), (1, 2), (2, 1)]);
-        let (of, members) = memberships(2, 3, &direct, &parents);
+        let Ok((of, members)) = memberships(2, 3, &direct, &parents, 64) else { panic!("within the limit") };
         assert_eq!(of.get(0), &[0, 1, 2]);
         assert_eq!(of.get(1), &[1, 2]);
         assert_eq!(members.get(0), &[0]);
@@ -103,9 +132,21 @@ mod tests {
         let mut b = Coverage::default();
         b.grant(PermissionSet::UPDATE, None);
         let children = Csr::from_pairs(2, &[(0, 1), (1, 0)]);
-        let all = role_coverage(&[a, b], &children);
+        let Ok(all) = role_coverage(&[a, b], &children, 64) else { panic!("within the limit") };
         let both = PermissionSet::READ | PermissionSet::UPDATE;
         assert_eq!(all[0].for_type(crate::index::TypeCode(4)), both);
         assert_eq!(all[1].for_type(crate::index::TypeCode(4)), both);
+    }
+
+    #[test]
+    fn depth_counts_levels_and_cycles_add_none() {
+        // A chain g0 ⊂ g1 ⊂ g2 ⊂ g3: three levels above g0. A cycle back to g0 adds nothing.
+        let direct = Csr::from_pairs(1, &[(0, 0)]);
+        let chain = Csr::from_pairs(4, &[(0, 1), (1, 2), (2, 3), (3, 0)]);
+        assert!(memberships(1, 4, &direct, &chain, 3).is_ok());
+        assert!(matches!(memberships(1, 4, &direct, &chain, 2), Err(TooDeep(0))));
+        let own = vec![Coverage::default(); 4];
+        assert!(role_coverage(&own, &chain, 3).is_ok());
+        assert!(matches!(role_coverage(&own, &chain, 2), Err(TooDeep(0))));
     }
 }

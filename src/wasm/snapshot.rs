@@ -13,7 +13,7 @@ use crate::ObjectRef;
 /// A compiled ACL snapshot of one Braintrust org.
 #[wasm_bindgen]
 pub struct Snapshot {
-    inner: Rc<crate::Snapshot>,
+    pub(super) inner: Rc<crate::Snapshot>,
 }
 
 #[wasm_bindgen]
@@ -35,21 +35,24 @@ impl Snapshot {
     }
 
     /// Loads a snapshot document from JSON text, or from its UTF-8 bytes (as `fetch(…).arrayBuffer()`
-    /// gives, wrapped in a `Uint8Array`).
+    /// gives, wrapped in a `Uint8Array`), within the options' limits and expiry.
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] input: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoadOptions")] options: Option<JsValue>,
     ) -> Result<Snapshot, JsValue> {
+        let options = super::load::load_options(options)?;
+        super::load::check_input_size(&input, &options)?;
         if let Some(text) = input.as_string() {
-            return Snapshot::load(crate::Snapshot::from_json(&text));
+            return Snapshot::load(crate::Snapshot::from_json_with(&text, &options));
         }
         match input.dyn_into::<Uint8Array>() {
-            Ok(bytes) => Snapshot::load(crate::Snapshot::from_slice(&bytes.to_vec())),
+            Ok(bytes) => Snapshot::load(crate::Snapshot::from_slice_with(&bytes.to_vec(), &options)),
             Err(_) => Err(convert::error("wrong_type", "fromJson takes a string or a Uint8Array", "", None)),
         }
     }
 
-    fn load(loaded: Result<crate::Snapshot, crate::SnapshotError>) -> Result<Snapshot, JsValue> {
+    pub(super) fn load(loaded: Result<crate::Snapshot, crate::SnapshotError>) -> Result<Snapshot, JsValue> {
         loaded.map(|s| Snapshot { inner: Rc::new(s) }).map_err(|e| convert::snapshot_error(&e))
     }
 

@@ -41,7 +41,36 @@ export type WarningCode =
 /** The codes a thrown `PermevalError` carries. */
 export type ErrorCode =
   | "invalid_json" | "nesting_too_deep" | "wrong_type" | "duplicate_key" | "missing_org_id"
-  | "unknown_permission";
+  | "limit_exceeded" | "invalid_timestamp" | "clock_skew" | "stale" | "bad_signature" | "bad_public_key"
+  | "invalid_option" | "unknown_permission";
+
+/** Bounds on a snapshot document; exceeding one throws `limit_exceeded` naming the limit. Each defaults to
+ *  a value that takes the largest benchmark org (1M ACL rows, 374 MB) with room to spare. */
+export interface Limits {
+  /** The most bytes of JSON text (default 512 MiB). */
+  documentBytes?: number;
+  /** The most elements in any array permeval reads: a section's rows or a membership list (default 4,194,304). */
+  rowsPerArray?: number;
+  /** The most bytes in any string permeval reads: ids, names of types and permissions, timestamps (default 1024). */
+  idBytes?: number;
+  /** The most levels of `member_groups` above any group (default 64). */
+  groupDepth?: number;
+  /** The most levels of `member_roles` below any role (default 64). */
+  roleDepth?: number;
+}
+
+/** How to load a snapshot. A misspelled or mistyped option throws `invalid_option`. */
+export interface LoadOptions {
+  limits?: Limits;
+  /** Stale once the clock passes the document's `generated_at` plus this many seconds; the document must
+   *  then carry `generated_at`. Without it, only the document's own `expires_at` ends its life. */
+  maxAgeSeconds?: number;
+  /** How far the clock may read before `generated_at` and still count the snapshot fresh (default 60). */
+  clockSkewSeconds?: number;
+  /** A fixed "now" for tests: milliseconds since the epoch or a `Date`. By default the real clock
+   *  (`Date.now()`) is read, once per check, and only for a snapshot that can expire. */
+  now?: number | Date;
+}
 
 /** What every method throws on bad input: an `Error` named "PermevalError". */
 export interface PermevalError extends Error {
@@ -60,7 +89,7 @@ export interface Principal {
 
 export type DenialReason =
   | "not_a_member" | "object_deleted" | "other_org" | "object_unknown"
-  | "restricted_to_other_type" | "no_grant" | "not_creatable_here";
+  | "restricted_to_other_type" | "no_grant" | "not_creatable_here" | "stale";
 
 /** One ACL row that grants (or would grant) the permission, and how it reaches the principal. */
 export interface GrantPath {
@@ -101,6 +130,10 @@ export interface Capabilities {
 /** The snapshot document: rows as Braintrust's API returns them (unknown fields are ignored). */
 export interface SnapshotDocument {
   org: OrgRow;
+  /** When the origin made the snapshot (RFC 3339, e.g. "2026-11-28T09:00:00Z"); `maxAgeSeconds` counts from it. */
+  generated_at?: string | null;
+  /** After this instant (RFC 3339) every check answers false and `explain` says "stale". */
+  expires_at?: string | null;
   users?: UserRow[] | null;
   service_accounts?: ServiceAccountRow[] | null;
   groups?: GroupRow[] | null;

@@ -150,3 +150,22 @@ test('require() gets the same classes with the same caching behaviour', () => {
   throwsWrongType(() => snap.can('U_BOB', 'update', 'experiment', 1), 'objectId');
   assert.ok(snap.subject('U_BOB') instanceof cjs.Subject);
 });
+
+test('cached numbers do not outlive expiry: a stale snapshot denies on the fast path too', async () => {
+  const doc = JSON.parse(fixture);
+  const now = Date.now();
+  doc.generated_at = new Date(now).toISOString();
+  doc.expires_at = new Date(now + 300).toISOString();
+  const snap = Snapshot.fromJson(JSON.stringify(doc));
+  const me = snap.subject('U_BOB');
+  assert.equal(snap.can('U_BOB', 'update', 'experiment', 'E1'), true);
+  assert.equal(me.can('update', 'experiment', 'E1'), true);
+  assert.deepEqual([...me.effectiveBatch('experiment', ['E1'])], [0b1111]); // create, read, update, delete
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  assert.equal(snap.isStale(), true);
+  assert.equal(snap.can('U_BOB', 'update', 'experiment', 'E1'), false);
+  assert.deepEqual(snap.effective('U_BOB', 'experiment', 'E1'), []);
+  assert.equal(me.can('update', 'experiment', 'E1'), false);
+  assert.deepEqual([...me.effectiveBatch('experiment', ['E1', 'E404'])], [0, 0]);
+  assert.equal(snap.explain('U_BOB', 'update', 'experiment', 'E1').reason, 'stale');
+});

@@ -11,7 +11,10 @@ import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
+import { generateKeyPairSync } from 'node:crypto';
+
 import { startOrigin } from '../../www/edge/origin.mjs';
+import { publicKeyText, signBytes } from '../../scripts/sign-snapshot.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WORKERD = `${ROOT}node_modules/.bin/workerd`;
@@ -34,6 +37,12 @@ const serve = (body, status = 200) => () => ({ status, body });
 let origin; // the in-process origin
 let edge; // workerd with TTL_SECONDS, DEBUG unset
 let debugEdge; // workerd with DEBUG=1 and the default TTL
+let signedOrigin; // a second origin, for the worker that verifies signatures
+let signedEdge; // workerd with PUBLIC_KEYS (two, as during a rotation) and TTL_SECONDS, in front of signedOrigin
+
+// The origin's keys: `old` and `next` are both in the signed worker's PUBLIC_KEYS, `attacker` is not.
+const KEYS = { old: generateKeyPairSync('ed25519').privateKey, next: generateKeyPairSync('ed25519').privateKey,
+  attacker: generateKeyPairSync('ed25519').privateKey };
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -47,10 +56,12 @@ function freePort() {
 }
 
 /** Starts `workerd serve` on a free loopback port and resolves once it answers HTTP. */
-async function startWorkerd(env) {
+async function startWorkerd(env, originPort = origin.port) {
   const port = await freePort();
-  const childEnv = { ...process.env, PERMEVAL_ORIGIN: `http://127.0.0.1:${origin.port}`, ...env };
-  for (const key of ['PERMEVAL_TTL_SECONDS', 'PERMEVAL_DEBUG']) if (!(key in env)) delete childEnv[key];
+  const childEnv = { ...process.env, PERMEVAL_ORIGIN: `http://127.0.0.1:${originPort}`, ...env };
+  for (const key of ['PERMEVAL_TTL_SECONDS', 'PERMEVAL_DEBUG', 'PERMEVAL_PUBLIC_KEYS', 'PERMEVAL_MAX_AGE_SECONDS']) {
+    if (!(key in env)) delete childEnv[key];
+  }
   const child = spawn(WORKERD, ['serve', CONFIG, '--socket-addr', `http=127.0.0.1:${port}`], {
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -122,15 +133,19 @@ async function assertDenied(worker, method, path, options, reason) {
 before(async () => {
   assert.ok(existsSync(`${ROOT}pkg/web/permeval_bg.wasm`), 'pkg/web is missing: run ./scripts/build-pkg.sh');
   origin = await startOrigin({ snapshot: serve(BASE_SNAPSHOT) });
-  [edge, debugEdge] = await Promise.all([
+  signedOrigin = await startOrigin({ snapshot: serve(BASE_SNAPSHOT, 500) });
+  // Keys in both base64 alphabets, comma- and space-separated: the binding takes either.
+  const keys = `${publicKeyText(KEYS.old)}, ${Buffer.from(publicKeyText(KEYS.next), 'base64url').toString('base64')}`;
+  [edge, debugEdge, signedEdge] = await Promise.all([
     startWorkerd({ PERMEVAL_TTL_SECONDS: String(TTL_SECONDS) }),
     startWorkerd({ PERMEVAL_DEBUG: '1' }),
+    startWorkerd({ PERMEVAL_TTL_SECONDS: String(TTL_SECONDS), PERMEVAL_PUBLIC_KEYS: keys }, signedOrigin.port),
   ]);
 });
 
 after(async () => {
-  await Promise.all([edge?.stop(), debugEdge?.stop()]);
-  await origin?.close();
+  await Promise.all([edge?.stop(), debugEdge?.stop(), signedEdge?.stop()]);
+  await Promise.all([origin?.close(), signedOrigin?.close()]);
 });
 
 test('allowed requests are forwarded with method, path, query and body; the origin echo comes back', async () => {
@@ -318,4 +333,79 @@ test('snapshot refresh: a new grant takes effect; failures keep the last good sn
   await sleep(PAST_TTL_MS);
   await assertDenied(edge, ...deleteE1, 'no_grant');
   assert.equal(origin.snapshotFetches, 1);
+});
+
+/** The edge snapshot with carol granted `delete` on one experiment, and optional timestamps. */
+function grantingDelete(experiment, stamps = {}) {
+  const doc = { ...stamps, ...JSON.parse(BASE_SNAPSHOT) };
+  doc.acls.push({ id: 'a99', object_type: 'experiment', object_id: experiment, _object_org_id: 'O',
+    user_id: 'U_CAROL', permission: 'delete' });
+  return JSON.stringify(doc);
+}
+
+/** Serves `text` with the signature of `signedText` (default: itself) by `key`; no header without a key. */
+const serveSigned = (text, key, signedText = text) => () => ({
+  status: 200,
+  body: text,
+  headers: key ? { 'x-snapshot-signature': signBytes(key, Buffer.from(signedText)) } : {},
+});
+
+const iso = (msFromNow) => new Date(Date.now() + msFromNow).toISOString();
+
+/** Serves `doc`, waits past the TTL, and asserts which experiment carol may delete: the snapshot in use. */
+async function refreshThenCarolDeletes(serveIt, allowed) {
+  signedOrigin.snapshot = serveIt;
+  const fetches = signedOrigin.snapshotFetches;
+  await sleep(PAST_TTL_MS);
+  for (const id of ['E1', 'E2']) {
+    const before = signedOrigin.requests.length;
+    const res = await call(signedEdge, 'DELETE', `/v1/experiment/${id}`, { token: TOKEN.carol });
+    assert.equal(res.status, id === allowed ? 200 : 403, `${id}: ${JSON.stringify(res.body)}`);
+    assert.equal(signedOrigin.requests.length, before + (id === allowed ? 1 : 0));
+  }
+  assert.equal(signedOrigin.snapshotFetches, fetches + 1, 'the refresh was attempted');
+}
+
+test('with PUBLIC_KEYS set, a fetched snapshot loads only with a valid signature; a bad one keeps the last good', async () => {
+  // Until a refresh succeeds, the embedded snapshot answers: carol deletes nothing.
+  await assertDenied(signedEdge, 'DELETE', '/v1/experiment/E1', { token: TOKEN.carol }, 'no_grant');
+
+  const e1 = grantingDelete('E1');
+  await refreshThenCarolDeletes(serveSigned(e1, KEYS.old), 'E1'); // valid
+
+  // One byte changed ("E1" → "E2" in the grant) under the original signature: refused.
+  const tampered = e1.replace('"object_id":"E1","_object_org_id":"O","user_id":"U_CAROL"',
+    '"object_id":"E2","_object_org_id":"O","user_id":"U_CAROL"');
+  assert.equal([...tampered].filter((c, i) => c !== e1[i]).length, 1);
+  await refreshThenCarolDeletes(serveSigned(tampered, KEYS.old, e1), 'E1');
+
+  const e2 = grantingDelete('E2');
+  await refreshThenCarolDeletes(serveSigned(e2, KEYS.attacker), 'E1'); // a key not in PUBLIC_KEYS
+  await refreshThenCarolDeletes(serveSigned(e2, null), 'E1'); // no signature header
+  await refreshThenCarolDeletes(serveSigned(e2, KEYS.next), 'E2'); // the rotated-in key
+  assert.match(signedEdge.output(), /snapshot refresh failed, keeping the current one: bad_signature/);
+});
+
+test('with PUBLIC_KEYS set, an expired or future-dated snapshot is refused, and one that expires in use denies as stale', async () => {
+  await refreshThenCarolDeletes(serveSigned(grantingDelete('E2'), KEYS.next), 'E2');
+  const expired = grantingDelete('E1', { generated_at: iso(-7200_000), expires_at: iso(-3600_000) });
+  await refreshThenCarolDeletes(serveSigned(expired, KEYS.old), 'E2');
+  assert.match(signedEdge.output(), /keeping the current one: stale/);
+
+  // Clock skew: generated ten minutes ahead of the worker's clock is refused; thirty seconds is tolerated.
+  const ahead = grantingDelete('E1', { generated_at: iso(600_000), expires_at: iso(3600_000) });
+  await refreshThenCarolDeletes(serveSigned(ahead, KEYS.old), 'E2');
+  assert.match(signedEdge.output(), /keeping the current one: clock_skew/);
+  const skewed = grantingDelete('E1', { generated_at: iso(30_000), expires_at: iso(3600_000) });
+  await refreshThenCarolDeletes(serveSigned(skewed, KEYS.old), 'E1');
+
+  // A snapshot that expires while it is in use, with the origin failing: past expires_at, every check is a
+  // 403 whose reason says why.
+  const expiresAt = Date.now() + 3000;
+  const shortLived = grantingDelete('E2', { generated_at: iso(0), expires_at: new Date(expiresAt).toISOString() });
+  await refreshThenCarolDeletes(serveSigned(shortLived, KEYS.next), 'E2');
+  signedOrigin.snapshot = serve('{}', 500);
+  await sleep(expiresAt - Date.now() + 250);
+  await assertDenied(signedEdge, 'DELETE', '/v1/experiment/E2', { token: TOKEN.carol }, 'stale');
+  await assertDenied(signedEdge, 'GET', '/v1/experiment/E1', { token: TOKEN.alice }, 'stale');
 });

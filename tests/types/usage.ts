@@ -7,6 +7,8 @@ import init, {
   type Capabilities,
   type Explanation,
   type GrantPath,
+  type Limits,
+  type LoadOptions,
   type ObjectType,
   type Permission,
   type PermevalError,
@@ -42,7 +44,7 @@ export async function usage(text: string, bytes: Uint8Array, module: WebAssembly
     const chain: string[] = paths[0]?.groupChain ?? [];
     void chain;
   } else {
-    const reason: 'not_a_member' | 'object_deleted' | 'other_org' | 'object_unknown' | 'restricted_to_other_type' | 'no_grant' | 'not_creatable_here' =
+    const reason: 'not_a_member' | 'object_deleted' | 'other_org' | 'object_unknown' | 'restricted_to_other_type' | 'no_grant' | 'not_creatable_here' | 'stale' =
       why.reason;
     void reason;
   }
@@ -70,11 +72,31 @@ export async function usage(text: string, bytes: Uint8Array, module: WebAssembly
   // @ts-expect-error: a document needs an org
   new Snapshot({ users: [] });
 
+  // Load options: limits, expiry, an injectable clock; signed snapshots with rotated keys.
+  const limits: Limits = { documentBytes: 64 << 20, rowsPerArray: 100_000, idBytes: 256, groupDepth: 16, roleDepth: 16 };
+  const options: LoadOptions = { limits, maxAgeSeconds: 300, clockSkewSeconds: 30, now: Date.now() };
+  const bounded: Snapshot = Snapshot.fromJson(text, options);
+  const fresh: boolean = !Snapshot.fromJson(bytes, { now: new Date() }).isStale();
+  const signed: Snapshot = Snapshot.fromSignedJson(bytes, 'c2lnbmF0dXJl', ['a2V5MQ', bytes], { maxAgeSeconds: 60 });
+  const oneKey: Snapshot = Snapshot.fromSignedJson(text, bytes, 'a2V5MQ');
+  // @ts-expect-error: the option is maxAgeSeconds
+  Snapshot.fromJson(text, { maxAge: 60 });
+  // @ts-expect-error: limits are camelCase
+  Snapshot.fromJson(text, { limits: { rows_per_array: 10 } });
+  // @ts-expect-error: now is a number or a Date
+  Snapshot.fromJson(text, { now: '2026-11-28T09:00:00Z' });
+  // @ts-expect-error: the public keys are required
+  Snapshot.fromSignedJson(text, 'c2lnbmF0dXJl');
+  const stamped: SnapshotDocument = { org: { id: 'O' }, generated_at: '2026-11-28T09:00:00Z', expires_at: null };
+  void [bounded, fresh, signed, oneKey, stamped];
+
   try {
     Snapshot.fromJson('{');
   } catch (e) {
     const err = e as PermevalError;
     const where: string = `${err.code} at ${err.path}`;
+    const refused: boolean = err.code === 'bad_signature' || err.code === 'limit_exceeded' || err.code === 'stale';
+    void refused;
     void where;
   }
 

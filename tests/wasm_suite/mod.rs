@@ -7,12 +7,13 @@ use permeval::wasm::{Snapshot, Subject};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
+mod hostile;
 mod spec_cases;
 
 pub(crate) const FIXTURE: &str = include_str!("../fixtures/spec_example.json");
 
 pub(crate) fn load(text: &str) -> Snapshot {
-    match Snapshot::from_json(JsValue::from_str(text)) {
+    match Snapshot::from_json(JsValue::from_str(text), None) {
         Ok(s) => s,
         Err(e) => panic!("load failed: {}", describe(&e)),
     }
@@ -54,7 +55,7 @@ fn assert_error(e: &JsValue, code: &str, path: &str) {
 
 #[wasm_bindgen_test]
 fn loads_from_text_bytes_and_object_alike() {
-    let from_bytes = Snapshot::from_json(Uint8Array::from(FIXTURE.as_bytes()).into()).map_err(|e| describe(&e));
+    let from_bytes = Snapshot::from_json(Uint8Array::from(FIXTURE.as_bytes()).into(), None).map_err(|e| describe(&e));
     let from_object = JSON::parse(FIXTURE).and_then(Snapshot::new).map_err(|e| describe(&e));
     for snap in [load(FIXTURE), from_bytes.expect("bytes"), from_object.expect("object")] {
         assert_eq!(snap.org_id(), "O");
@@ -145,17 +146,17 @@ fn bad_documents_throw_typed_errors_and_the_instance_still_answers() {
         (r#"{"org": {"id": ""}}"#, "missing_org_id", "org.id"),
     ];
     for (text, code, path) in cases {
-        match Snapshot::from_json(JsValue::from_str(text)) {
+        match Snapshot::from_json(JsValue::from_str(text), None) {
             Ok(_) => panic!("{code}: loaded"),
             Err(e) => assert_error(&e, code, path),
         }
         assert_eq!(load(FIXTURE).can(j("U_BOB"), j("update"), j("experiment"), j("E1")), Ok(true), "after {code}");
     }
-    match Snapshot::from_json(Uint8Array::from(&[0x7b, 0x22, 0xff, 0x22][..]).into()) {
+    match Snapshot::from_json(Uint8Array::from(&[0x7b, 0x22, 0xff, 0x22][..]).into(), None) {
         Ok(_) => panic!("invalid UTF-8 loaded"),
         Err(e) => assert_error(&e, "invalid_json", ""),
     }
-    match Snapshot::from_json(JsValue::from_f64(1.0)) {
+    match Snapshot::from_json(JsValue::from_f64(1.0), None) {
         Ok(_) => panic!("a number loaded"),
         Err(e) => assert_error(&e, "wrong_type", ""),
     }

@@ -37,6 +37,11 @@ const edgeWorker :Workerd.Worker = (
     (name = "ORIGIN", fromEnvironment = "PERMEVAL_ORIGIN"),
     (name = "TTL_SECONDS", fromEnvironment = "PERMEVAL_TTL_SECONDS"),   # unset: 60
     (name = "DEBUG", fromEnvironment = "PERMEVAL_DEBUG"),               # "1" adds explanations to 403s
+    # Ed25519 public keys (base64, separated by spaces or commas): when set, a snapshot fetched from the
+    # origin loads only with a valid x-snapshot-signature header. Unset: no signature is asked for.
+    (name = "PUBLIC_KEYS", fromEnvironment = "PERMEVAL_PUBLIC_KEYS"),
+    # A snapshot older than this (from its generated_at) stops answering. Unset: only its expires_at.
+    (name = "MAX_AGE_SECONDS", fromEnvironment = "PERMEVAL_MAX_AGE_SECONDS"),
   ],
   globalOutbound = "internet-and-loopback",
 );

@@ -3,7 +3,8 @@
 // here is forwarded unchanged (Authorization included) and the origin checks it again.
 //
 // Bindings (see config.capnp and README.md): SNAPSHOT (text), ORIGIN (base URL), TTL_SECONDS, TOKENS (JSON:
-// SHA-256 hex of a bearer token → principal id), DEBUG (optional).
+// SHA-256 hex of a bearer token → principal id), DEBUG (optional), PUBLIC_KEYS (optional: when set, a fetched
+// snapshot loads only with a valid x-snapshot-signature), MAX_AGE_SECONDS (optional).
 import { initSync, Snapshot } from './permeval.js';
 import wasm from './permeval_bg.wasm';
 
@@ -14,10 +15,14 @@ initSync({ module: wasm });
 const PERMISSION_OF_METHOD = new Map([['GET', 'read'], ['PATCH', 'update'], ['DELETE', 'delete']]);
 const DEFAULT_TTL_SECONDS = 60;
 const REFRESH_TIMEOUT_MS = 5000;
+// The origin sends the Ed25519 signature of the snapshot's bytes with the bytes themselves, so a body and a
+// signature can never come from two different versions.
+const SIGNATURE_HEADER = 'x-snapshot-signature';
 
 // One snapshot per isolate, shared by its requests. It is created on the first request because bindings
-// arrive with requests, and `checkedAt` is when the origin was last asked (successfully or not).
-let state = null; // { snapshot: Snapshot, checkedAt: ms }
+// arrive with requests, and `checkedAt` is when the origin was last asked (successfully or not). `snapshot`
+// is null only while no snapshot could be loaded at all: then every gated request is refused.
+let state = null; // { snapshot: Snapshot | null, checkedAt: ms }
 
 export default {
   async fetch(request, env) {
@@ -47,6 +52,7 @@ export default {
     await refreshIfStale(env);
     // No await between reading the snapshot and using it: a refresh finishing in another request frees the
     // old snapshot, which is only safe because nobody holds it across an await.
+    if (state.snapshot === null) return Response.json({ error: 'no_snapshot' }, { status: 503 });
     const denial = decide(state.snapshot, principal, check);
     if (denial !== null) {
       const debug = /^(1|true|yes|on)$/i.test(env.DEBUG ?? '');
@@ -113,10 +119,41 @@ function decide(snapshot, principal, check) {
   return { reason: explanation.reason, explanation };
 }
 
+/** The load options the bindings ask for: a maximum age when MAX_AGE_SECONDS is set. */
+function loadOptions(env) {
+  const maxAge = parseFloat(env.MAX_AGE_SECONDS);
+  return Number.isFinite(maxAge) && maxAge >= 0 ? { maxAgeSeconds: maxAge } : {};
+}
+
+/** The public keys a fetched snapshot must be signed with (several during a rotation); empty: unsigned. */
+function publicKeys(env) {
+  return String(env.PUBLIC_KEYS ?? '').split(/[\s,]+/).filter(Boolean);
+}
+
+/** The binding's snapshot, which ships with the worker's code and is trusted like it; null if it cannot
+ *  be loaded (stale, say), so that the first request goes to the origin at once. */
+function initialState(env, now) {
+  try {
+    return { snapshot: Snapshot.fromJson(env.SNAPSHOT, loadOptions(env)), checkedAt: now };
+  } catch (err) {
+    console.warn(`the SNAPSHOT binding does not load: ${err.code ? `${err.code}: ` : ''}${err.message}`);
+    return { snapshot: null, checkedAt: -Infinity };
+  }
+}
+
+/** A snapshot from the origin's response: signed by one of PUBLIC_KEYS when that is set. Throws otherwise. */
+async function loadResponse(response, env) {
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const keys = publicKeys(env);
+  if (keys.length === 0) return Snapshot.fromJson(bytes, loadOptions(env));
+  // A missing header is an empty signature, which permeval refuses like a wrong one.
+  return Snapshot.fromSignedJson(bytes, response.headers.get(SIGNATURE_HEADER) ?? '', keys, loadOptions(env));
+}
+
 /** Loads the binding's snapshot on first use; replaces it from the origin when older than the TTL. */
 async function refreshIfStale(env) {
   const now = Date.now();
-  state ??= { snapshot: Snapshot.fromJson(env.SNAPSHOT), checkedAt: now };
+  state ??= initialState(env, now);
   const ttl = parseFloat(env.TTL_SECONDS); // unset → NaN → the default (Number(null) would be 0)
   if (now - state.checkedAt < (Number.isFinite(ttl) && ttl >= 0 ? ttl : DEFAULT_TTL_SECONDS) * 1000) return;
 
@@ -126,9 +163,10 @@ async function refreshIfStale(env) {
   try {
     const response = await fetch(`${originBase(env)}/snapshot.json`, { signal: AbortSignal.timeout(REFRESH_TIMEOUT_MS) });
     if (!response.ok) throw new Error(`origin answered ${response.status}`);
-    // Parsed before anything is replaced: a body that fails to load leaves the good snapshot in place.
-    const next = Snapshot.fromJson(new Uint8Array(await response.arrayBuffer()));
-    state.snapshot.free();
+    // Verified and parsed before anything is replaced: a body that fails to load (a bad signature, expired,
+    // malformed) leaves the good snapshot in place.
+    const next = await loadResponse(response, env);
+    state.snapshot?.free();
     state.snapshot = next;
   } catch (err) {
     console.warn(`snapshot refresh failed, keeping the current one: ${err.code ? `${err.code}: ` : ''}${err.message}`);

@@ -8,6 +8,7 @@ const REASONS = {
   object_unknown: (c) => `${c.object} is not in the snapshot, and no org-wide grant of ${c.permission} covers it`,
   restricted_to_other_type: (c) => `the grants of ${c.permission} that reach ${c.object} are restricted to other object types`,
   no_grant: (c) => `no grant of ${c.permission} reaches ${c.object}`,
+  stale: () => 'the snapshot has expired: nothing is granted until a fresh one is loaded',
 };
 
 /** One grant path: who holds it, through which groups, which ACL on what, through which roles. */
