@@ -26,6 +26,12 @@ export function bind(raw) {
     return masks;
   }
 
+  function pick(ids, positions) {
+    const out = new Array(positions.length);
+    for (let i = 0; i < positions.length; i++) out[i] = ids[positions[i]];
+    return out;
+  }
+
   function namesOf(byte) {
     return names.filter((_, bit) => (byte >> bit) & 1);
   }
@@ -35,6 +41,7 @@ export function bind(raw) {
   class Numbers {
     principals = new Map();
     nodes = new Map(); // object type → Map(id → node)
+    listedIds = new Map(); // object type → string[]
 
     principal(source, id) {
       let number = this.principals.get(id);
@@ -44,6 +51,17 @@ export function bind(raw) {
         if (number >= 0) this.principals.set(id, number);
       }
       return number;
+    }
+
+    // The listed ids of a type, fetched once: `accessible` answers as positions in this list. Only types
+    // with listed objects are kept (a bounded set), and callers only ever get copies.
+    listed(source, type) {
+      let ids = this.listedIds.get(type);
+      if (ids === undefined) {
+        ids = source.listedIds(type);
+        if (ids.length > 0) this.listedIds.set(type, ids);
+      }
+      return ids;
     }
 
     node(source, type, id) {
@@ -131,7 +149,11 @@ export function bind(raw) {
       return this.#raw.whoCan(permission, objectType, objectId);
     }
     accessible(principalId, permission, objectType) {
-      return this.#raw.accessible(principalId, permission, objectType);
+      const positions = this.#raw.accessiblePositions(principalId, permission, objectType);
+      return positions.length === 0 ? [] : pick(this.#numbers.listed(this.#raw, objectType), positions);
+    }
+    listedIds(objectType) {
+      return this.#numbers.listed(this.#raw, objectType).slice();
     }
 
     free() {
@@ -196,7 +218,8 @@ export function bind(raw) {
       return this.#raw.canCreate(childType, parentType, parentId);
     }
     accessible(permission, objectType) {
-      return this.#raw.accessible(permission, objectType);
+      const positions = this.#raw.accessiblePositions(permission, objectType);
+      return positions.length === 0 ? [] : pick(this.#numbers.listed(this.#raw, objectType), positions);
     }
     explain(permission, objectType, objectId) {
       return this.#raw.explain(permission, objectType, objectId);

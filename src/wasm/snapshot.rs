@@ -207,6 +207,32 @@ impl Snapshot {
         Ok(convert::strings(self.inner.accessible(&principal, permission, &object_type)))
     }
 
+    /// The ids of every listed, live object of the type, in snapshot order (the order `accessible` keeps).
+    #[wasm_bindgen(js_name = listedIds, unchecked_return_type = "string[]")]
+    pub fn listed_ids(
+        &self,
+        #[wasm_bindgen(js_name = objectType, unchecked_param_type = "ObjectType")] object_type: JsValue,
+    ) -> Result<Array, JsValue> {
+        let object_type = convert::object_type(&object_type, "objectType")?;
+        Ok(convert::strings(self.inner.listed_ids(&object_type)))
+    }
+
+    /// `accessible` as positions in `listedIds(objectType)`, for the JS side to map through its copy.
+    #[wasm_bindgen(js_name = accessiblePositions, skip_typescript)]
+    pub fn accessible_positions(
+        &self,
+        #[wasm_bindgen(js_name = principalId)] principal_id: JsValue,
+        permission: JsValue,
+        #[wasm_bindgen(js_name = objectType)] object_type: JsValue,
+    ) -> Result<Vec<u32>, JsValue> {
+        let principal = convert::string(&principal_id, "principalId")?;
+        let permission = convert::permission(&permission)?;
+        let object_type = convert::object_type(&object_type, "objectType")?;
+        let mut positions = Vec::new();
+        self.inner.subject(&principal).accessible_positions(permission, &object_type, &mut positions);
+        Ok(positions)
+    }
+
     // The number-based calls below are what the package's JS classes use once they have seen an id: a
     // check then passes three integers across the boundary instead of four strings, and nothing is hashed
     // twice. The numbers are the snapshot's own; the JS side caches them per snapshot.

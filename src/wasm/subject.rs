@@ -107,6 +107,28 @@ impl Subject {
         Ok(convert::strings(self.core().accessible(permission, &object_type)))
     }
 
+    /// `accessible` as positions in `Snapshot.listedIds(objectType)`, for the JS side to map through its copy.
+    #[wasm_bindgen(js_name = accessiblePositions, skip_typescript)]
+    pub fn accessible_positions(
+        &self,
+        permission: JsValue,
+        #[wasm_bindgen(js_name = objectType)] object_type: JsValue,
+    ) -> Result<Vec<u32>, JsValue> {
+        let permission = convert::permission(&permission)?;
+        let object_type = convert::object_type(&object_type, "objectType")?;
+        let mut positions = Vec::new();
+        self.core().accessible_positions(permission, &object_type, &mut positions);
+        Ok(positions)
+    }
+
+    /// The ids of every listed, live object of the type (as `Snapshot.listedIds`, usable after the
+    /// snapshot object is freed).
+    #[wasm_bindgen(js_name = listedIds, skip_typescript)]
+    pub fn listed_ids(&self, #[wasm_bindgen(js_name = objectType)] object_type: JsValue) -> Result<Array, JsValue> {
+        let object_type = convert::object_type(&object_type, "objectType")?;
+        Ok(convert::strings(self.snapshot.listed_ids(&object_type)))
+    }
+
     /// Why the principal may or may not create an object of `childType` directly under the parent.
     #[wasm_bindgen(js_name = explainCreate, unchecked_return_type = "Explanation")]
     pub fn explain_create(

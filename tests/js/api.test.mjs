@@ -64,6 +64,22 @@ test('cached numbers and the string path give the same answers, for every member
       });
     }
   }
+  // accessible (positions mapped through the cached listed ids) against can over every listed object.
+  for (const principal of PRINCIPALS) {
+    const me = snap.subject(principal);
+    for (const type of ['experiment', 'dataset', 'project', 'project_log', 'organization', 'dashboard']) {
+      const listed = snap.listedIds(type);
+      for (const p of PERMISSIONS) {
+        const expected = listed.filter((id) => snap.can(principal, p, type, id));
+        assert.deepEqual(snap.accessible(principal, p, type), expected, `${principal} ${p} ${type}`);
+        assert.deepEqual(me.accessible(p, type), expected, `subject ${principal} ${p} ${type}`);
+      }
+    }
+  }
+  assert.deepEqual(snap.listedIds('project'), ['P1', 'P2']);
+  snap.listedIds('project').push('mutated');
+  assert.deepEqual(snap.listedIds('project'), ['P1', 'P2'], 'callers get copies');
+  assert.deepEqual(snap.accessible('U_ALICE', 'read', 'project'), ['P1', 'P2']);
   // Not a vacuous comparison: the owner holds plenty, a stranger nothing.
   assert.ok(allowed.U_ALICE > 50, `owner allowed ${allowed.U_ALICE}`);
   assert.equal(allowed.nobody, 0);
@@ -112,6 +128,8 @@ test('a non-string argument throws wrong_type naming it, on every method, and th
     throwsWrongType(() => me.effective(bad, 'P1'), 'objectType');
     throwsWrongType(() => me.canCreate('dataset', bad, 'P1'), 'parentType');
     throwsWrongType(() => me.accessible('read', bad), 'objectType');
+    throwsWrongType(() => snap.accessible('U_BOB', 'read', bad), 'objectType');
+    throwsWrongType(() => snap.listedIds(bad), 'objectType');
     throwsWrongType(() => me.explain('read', 'project', bad), 'objectId');
     throwsWrongType(() => me.effectiveBatch('project', ['P1', bad]), 'objectIds[1]');
     throwsWrongType(() => me.effectiveBatch(bad, ['P1']), 'objectType');
@@ -168,4 +186,5 @@ test('cached numbers do not outlive expiry: a stale snapshot denies on the fast 
   assert.equal(me.can('update', 'experiment', 'E1'), false);
   assert.deepEqual([...me.effectiveBatch('experiment', ['E1', 'E404'])], [0, 0]);
   assert.equal(snap.explain('U_BOB', 'update', 'experiment', 'E1').reason, 'stale');
+  assert.deepEqual(snap.accessible('U_BOB', 'read', 'experiment'), []);
 });
