@@ -347,6 +347,33 @@ impl Index {
             .fold(PermissionSet::empty(), |acc, c| acc | c.for_type(applies))
     }
 
+    /// [`Index::permissions_of_node`] for many nodes, into `out` (cleared first; one set per entry, nothing
+    /// for a negative entry). Objects of one project share their chain of ancestors, so each chain is
+    /// judged once per call (kept by its start and end) and each object costs one lookup of its own.
+    #[cfg(any(target_arch = "wasm32", test))]
+    pub(crate) fn permissions_of_nodes(&self, resolved: &Resolved, nodes: &[i32], out: &mut Vec<PermissionSet>) {
+        out.clear();
+        let mut chains: DenseMap<(u32, u32, u32), PermissionSet> = DenseMap::default();
+        out.extend(nodes.iter().map(|&n| {
+            let Ok(n) = u32::try_from(n).map(NodeIx) else { return PermissionSet::empty() };
+            let code = TypeCode(self.nodes.tag(n.0));
+            match self.places.get(n.ix()) {
+                Some(Place::Listed(range)) => {
+                    let own = resolved.grants.get(&n).map(|c| c.for_type(code)).unwrap_or_default();
+                    let inherited = *chains.entry((range.start, range.end, code.0)).or_insert_with(|| {
+                        let chain = self.chains.get(range.start as usize..range.end as usize).unwrap_or(&[]);
+                        chain
+                            .iter()
+                            .filter_map(|&a| resolved.grants.get(&NodeIx(a)))
+                            .fold(PermissionSet::empty(), |acc, c| acc | c.for_type(code))
+                    });
+                    own | inherited
+                }
+                _ => self.permissions_of_node(resolved, n),
+            }
+        }));
+    }
+
     /// Everything `resolved` holds on node `n` asked about as an object of its own type: the answer
     /// [`Index::permissions`] gives after locating the node by its type and id, without the lookup.
     /// A number that is no node holds nothing.

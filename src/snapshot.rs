@@ -377,6 +377,19 @@ mod tests {
             assert!(by_number.effective_of_node(ix.nodes.len() as u32).is_empty());
         }
         assert!(checked > 50, "only {checked} checks");
+        // The batch over nodes, with chains judged once per call, against the single answers.
+        let mut nodes: Vec<i32> = (0..ix.nodes.len() as i32).chain([-1, i32::MAX]).collect();
+        nodes.extend(nodes.clone().iter().rev());
+        for p in snap.principals() {
+            let me = snap.subject_by_number(snap.principal_number(p.id).expect("member"));
+            let mut out = Vec::new();
+            me.effective_of_nodes(&nodes, &mut out);
+            assert_eq!(out.len(), nodes.len());
+            for (&n, set) in nodes.iter().zip(&out) {
+                let single = u32::try_from(n).map_or(PermissionSet::empty(), |n| me.effective_of_node(n));
+                assert_eq!(*set, single, "{} node {n}", p.id);
+            }
+        }
         let stranger = snap.subject_by_number(ix.principals.len() as u32);
         assert!(!stranger.is_member());
         assert!((0..ix.nodes.len() as u32).all(|n| stranger.effective_of_node(n).is_empty()));

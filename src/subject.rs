@@ -121,6 +121,13 @@ impl<'s> Subject<'s> {
         self.index.permissions_of_node(self.as_of_now().resolved, crate::index::NodeIx(node))
     }
 
+    /// [`Subject::effective_of_node`] for many nodes in one call (negative entries hold nothing), with
+    /// the shared ancestor chains judged once.
+    #[cfg(any(target_arch = "wasm32", test))]
+    pub(crate) fn effective_of_nodes(&self, nodes: &[i32], out: &mut Vec<PermissionSet>) {
+        self.index.permissions_of_nodes(self.as_of_now().resolved, nodes, out);
+    }
+
     /// Whether the principal may create an object of type `child` directly under `parent`: `create` on
     /// the parent or an ancestor, by a grant that applies to `child`'s type (spec §4.3 j). Pairs that the
     /// containment tree does not allow (see [`ObjectType::can_be_created_under`]) answer false.

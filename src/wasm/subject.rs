@@ -185,7 +185,8 @@ impl Subject {
     /// node, which the caller answers by id) give 0.
     #[wasm_bindgen(js_name = effectiveOfNodes, skip_typescript)]
     pub fn effective_of_nodes(&self, nodes: &[i32]) -> Vec<u8> {
-        let me = self.core();
-        nodes.iter().map(|&n| u32::try_from(n).map_or(0, |n| me.effective_of_node(n).bits())).collect()
+        let mut sets = Vec::with_capacity(nodes.len());
+        self.core().effective_of_nodes(nodes, &mut sets);
+        sets.iter().map(PermissionSet::bits).collect()
     }
 }
