@@ -2,7 +2,7 @@
 // for in a snapshot.
 //
 // Why: a check that hands four strings to wasm spends most of its time copying them into linear memory and
-// hashing them again there (BENCHMARKS.md, "Where the time goes"). So the first time an id is asked about,
+// hashing them again there (BENCHMARKS.md, "Why the misses"). So the first time an id is asked about,
 // its number is looked up through the string path and kept in a Map on this side; later checks on it pass
 // integers. Only ids the snapshot knows are cached, so a cache never outgrows its snapshot whatever a caller
 // asks. Everything else (ids the snapshot does not know, non-strings, misspelt permissions) takes the string
@@ -18,12 +18,11 @@ export function bind(raw) {
   let masks;
   let names;
 
-  function bits() {
+  function readPermissionBits() {
     if (masks === undefined) {
       names = raw.Snapshot.permissionNames();
       masks = new Map(names.map((name, bit) => [name, 1 << bit]));
     }
-    return masks;
   }
 
   function pick(ids, positions) {
@@ -84,7 +83,7 @@ export function bind(raw) {
 
     constructor(document, internal, loaded) {
       this.#raw = internal === token ? loaded : new raw.Snapshot(document);
-      bits();
+      readPermissionBits();
     }
 
     static fromJson(input, options) {
