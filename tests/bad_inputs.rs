@@ -1,0 +1,126 @@
+//! The bad-input corpus (`tests/bad_inputs/`), natively: every document gives exactly the error or the
+//! warnings its manifest entry names, answers its checks, and loads alike from bytes and from text. The
+//! generated documents run at full size here: ids of megabytes, 100k-deep nesting, a million rows.
+//!
+//! The same corpus runs through the wasm boundary in `tests/wasm_suite/bad_inputs.rs`.
+
+mod common;
+#[path = "bad_inputs/corpus.rs"]
+mod corpus;
+
+use std::collections::BTreeSet;
+
+use common::FIXTURE;
+use corpus::{FILES, MANIFEST, Scale, generate};
+use permeval::{ObjectRef, Permission, Snapshot, SnapshotError};
+use serde_json::Value;
+
+fn cases() -> Vec<Value> {
+    let manifest: Value = serde_json::from_str(MANIFEST).expect("the manifest is JSON");
+    manifest["cases"].as_array().expect("`cases` is an array").clone()
+}
+
+fn name(case: &Value) -> &str {
+    case["file"].as_str().or_else(|| case["generate"].as_str()).expect("a case names a file or a generator")
+}
+
+fn document(case: &Value) -> Vec<u8> {
+    if let Some(file) = case["file"].as_str() {
+        let (_, bytes) = FILES.iter().find(|(f, _)| *f == file).unwrap_or_else(|| panic!("`{file}` is not in FILES"));
+        return bytes.to_vec();
+    }
+    let generator = case["generate"].as_str().expect("a case names a file or a generator");
+    generate(generator, Scale::Full).unwrap_or_else(|| panic!("no generator `{generator}`"))
+}
+
+fn pair(v: &Value) -> (String, String) {
+    match v.as_array().map(Vec::as_slice) {
+        Some([Value::String(a), Value::String(b)]) => (a.clone(), b.clone()),
+        _ => panic!("not a [code, path] pair: {v}"),
+    }
+}
+
+/// What loading gave, in the manifest's terms: `Err((code, path))` or `Ok(warnings)`.
+type Outcome = Result<Vec<(String, String)>, (String, String)>;
+
+fn outcome(loaded: &Result<Snapshot, SnapshotError>) -> Outcome {
+    match loaded {
+        Ok(snap) => Ok(snap.warnings().iter().map(|w| (w.code().to_string(), w.path().to_owned())).collect()),
+        Err(e) => Err((e.code().to_string(), e.path().to_owned())),
+    }
+}
+
+fn expected(case: &Value) -> Outcome {
+    match (&case["error"], &case["warnings"]) {
+        (Value::Null, Value::Array(ws)) => Ok(ws.iter().map(pair).collect()),
+        (error, Value::Null) => Err(pair(error)),
+        _ => panic!("{}: give `error` or `warnings`, not both", name(case)),
+    }
+}
+
+fn run_checks(snap: &Snapshot, case: &Value) {
+    for check in case["checks"].as_array().into_iter().flatten() {
+        let (principal, permission, object_type, id, want) = match check.as_array().map(Vec::as_slice) {
+            Some([Value::String(p), Value::String(perm), Value::String(t), Value::String(id), Value::Bool(want)]) => {
+                (p, perm, t, id, *want)
+            }
+            _ => panic!("{}: a check is [principal, permission, type, id, bool], not {check}", name(case)),
+        };
+        let permission: Permission = permission.parse().expect("a known permission");
+        let object = ObjectRef::parse(object_type, id);
+        assert_eq!(snap.can(principal, permission, &object), want, "{}: {check}", name(case));
+        // The slow path agrees with the fast one on hostile documents too.
+        assert_eq!(snap.explain(principal, permission, &object).allowed(), want, "{}: explain {check}", name(case));
+    }
+}
+
+/// After any document, good or bad, the fixture still loads and answers.
+#[track_caller]
+fn fixture_still_answers(after: &str) {
+    let snap = Snapshot::from_json(FIXTURE).unwrap_or_else(|e| panic!("after {after}: the fixture fails: {e}"));
+    let e1 = ObjectRef::parse("experiment", "E1");
+    assert!(snap.can("U_BOB", Permission::Update, &e1), "after {after}");
+    assert!(!snap.can("U_BOB", Permission::CreateAcls, &ObjectRef::parse("project", "P1")), "after {after}");
+    assert!(!snap.can("U_CAROL", Permission::Update, &ObjectRef::parse("dataset", "D1")), "after {after}");
+    assert_eq!(snap.who_can(Permission::UpdateAcls, &ObjectRef::parse("project", "P2")), ["U_ALICE"], "after {after}");
+}
+
+#[test]
+fn every_bad_document_gives_its_error_or_warnings() {
+    let cases = cases();
+    assert!(cases.len() >= 40, "the corpus has {} documents; the issue asks for at least 40", cases.len());
+    for case in &cases {
+        let name = name(case);
+        let bytes = document(case);
+        let loaded = Snapshot::from_slice(&bytes);
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            assert_eq!(outcome(&Snapshot::from_json(text)), outcome(&loaded), "{name}: text and bytes differ");
+        }
+        assert_eq!(outcome(&loaded), expected(case), "{name}");
+        match &loaded {
+            Ok(snap) => run_checks(snap, case),
+            Err(e) => assert!(!e.message().is_empty(), "{name}: an error without a message"),
+        }
+        fixture_still_answers(name);
+    }
+}
+
+#[test]
+fn manifest_folder_and_file_list_agree() {
+    let cases = cases();
+    let in_manifest: Vec<&str> = cases.iter().filter_map(|c| c["file"].as_str()).collect();
+    let unique: BTreeSet<&str> = in_manifest.iter().copied().collect();
+    assert_eq!(unique.len(), in_manifest.len(), "a file is listed twice in the manifest");
+    let compiled: BTreeSet<&str> = FILES.iter().map(|(f, _)| *f).collect();
+    let on_disk: BTreeSet<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bad_inputs"))
+        .expect("the corpus folder")
+        .map(|entry| entry.expect("a folder entry").file_name().into_string().expect("a UTF-8 file name"))
+        .filter(|f| f != "manifest.json" && f != "corpus.rs")
+        .collect();
+    let on_disk: BTreeSet<&str> = on_disk.iter().map(String::as_str).collect();
+    assert_eq!(unique, on_disk, "manifest vs folder");
+    assert_eq!(compiled, on_disk, "FILES in corpus.rs vs folder");
+    for case in cases.iter().filter(|c| c["generate"].is_string()) {
+        assert!(generate(name(case), Scale::Reduced).is_some(), "no generator `{}`", name(case));
+    }
+}
