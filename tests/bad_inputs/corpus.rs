@@ -82,6 +82,8 @@ pub const FILES: &[(&str, &[u8])] = &[
 /// nesting, a million rows. `Reduced` keeps the shapes (and so the code paths) at a size a debug wasm build
 /// in a browser gets through in seconds: 256 KiB ids and 50k rows; nesting stays 100k deep, since it fails
 /// (or is skipped) long before the end.
+// Each test crate that includes this file uses one of the two.
+#[allow(dead_code)]
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Scale {
     Full,
