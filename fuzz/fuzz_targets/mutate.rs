@@ -182,8 +182,11 @@ fn edit(u: &mut Unstructured<'_>, doc: &mut Map<String, Value>, pool: &[&str]) -
     Ok(())
 }
 
-/// The seed documents as JSON values, with their strings: parsed once, not per input.
-static BASES: LazyLock<Vec<(Map<String, Value>, Vec<String>)>> = LazyLock::new(|| {
+/// A seed document as a JSON value, with its strings.
+type Base = (Map<String, Value>, Vec<String>);
+
+/// The seed documents, parsed once, not per input.
+static BASES: LazyLock<Vec<Base>> = LazyLock::new(|| {
     DOCUMENTS
         .iter()
         .map(|text| match serde_json::from_str(text) {
