@@ -11,37 +11,9 @@ mod corpus;
 use std::collections::BTreeSet;
 
 use common::FIXTURE;
-use corpus::{FILES, MANIFEST, Scale, generate};
+use corpus::{FILES, Outcome, Scale, cases, checks, document, expected, generate, name};
 use permeval::{ObjectRef, Permission, Snapshot, SnapshotError};
 use serde_json::Value;
-
-fn cases() -> Vec<Value> {
-    let manifest: Value = serde_json::from_str(MANIFEST).expect("the manifest is JSON");
-    manifest["cases"].as_array().expect("`cases` is an array").clone()
-}
-
-fn name(case: &Value) -> &str {
-    case["file"].as_str().or_else(|| case["generate"].as_str()).expect("a case names a file or a generator")
-}
-
-fn document(case: &Value) -> Vec<u8> {
-    if let Some(file) = case["file"].as_str() {
-        let (_, bytes) = FILES.iter().find(|(f, _)| *f == file).unwrap_or_else(|| panic!("`{file}` is not in FILES"));
-        return bytes.to_vec();
-    }
-    let generator = case["generate"].as_str().expect("a case names a file or a generator");
-    generate(generator, Scale::Full).unwrap_or_else(|| panic!("no generator `{generator}`"))
-}
-
-fn pair(v: &Value) -> (String, String) {
-    match v.as_array().map(Vec::as_slice) {
-        Some([Value::String(a), Value::String(b)]) => (a.clone(), b.clone()),
-        _ => panic!("not a [code, path] pair: {v}"),
-    }
-}
-
-/// What loading gave, in the manifest's terms: `Err((code, path))` or `Ok(warnings)`.
-type Outcome = Result<Vec<(String, String)>, (String, String)>;
 
 fn outcome(loaded: &Result<Snapshot, SnapshotError>) -> Outcome {
     match loaded {
@@ -50,27 +22,14 @@ fn outcome(loaded: &Result<Snapshot, SnapshotError>) -> Outcome {
     }
 }
 
-fn expected(case: &Value) -> Outcome {
-    match (&case["error"], &case["warnings"]) {
-        (Value::Null, Value::Array(ws)) => Ok(ws.iter().map(pair).collect()),
-        (error, Value::Null) => Err(pair(error)),
-        _ => panic!("{}: give `error` or `warnings`, not both", name(case)),
-    }
-}
-
 fn run_checks(snap: &Snapshot, case: &Value) {
-    for check in case["checks"].as_array().into_iter().flatten() {
-        let (principal, permission, object_type, id, want) = match check.as_array().map(Vec::as_slice) {
-            Some([Value::String(p), Value::String(perm), Value::String(t), Value::String(id), Value::Bool(want)]) => {
-                (p, perm, t, id, *want)
-            }
-            _ => panic!("{}: a check is [principal, permission, type, id, bool], not {check}", name(case)),
-        };
-        let permission: Permission = permission.parse().expect("a known permission");
-        let object = ObjectRef::parse(object_type, id);
-        assert_eq!(snap.can(principal, permission, &object), want, "{}: {check}", name(case));
+    for c in checks(case) {
+        let permission: Permission = c.permission.parse().expect("a known permission");
+        let object = ObjectRef::parse(c.object_type, c.id);
+        let at = format!("{}: {} {} {}/{}", name(case), c.principal, c.permission, c.object_type, c.id);
+        assert_eq!(snap.can(c.principal, permission, &object), c.allowed, "{at}");
         // The slow path agrees with the fast one on hostile documents too.
-        assert_eq!(snap.explain(principal, permission, &object).allowed(), want, "{}: explain {check}", name(case));
+        assert_eq!(snap.explain(c.principal, permission, &object).allowed(), c.allowed, "{at}: explain");
     }
 }
 
@@ -91,7 +50,7 @@ fn every_bad_document_gives_its_error_or_warnings() {
     assert!(cases.len() >= 40, "the corpus has {} documents; the issue asks for at least 40", cases.len());
     for case in &cases {
         let name = name(case);
-        let bytes = document(case);
+        let bytes = document(case, Scale::Full);
         let loaded = Snapshot::from_slice(&bytes);
         if let Ok(text) = std::str::from_utf8(&bytes) {
             assert_eq!(outcome(&Snapshot::from_json(text)), outcome(&loaded), "{name}: text and bytes differ");

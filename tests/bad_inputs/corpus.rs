@@ -3,8 +3,80 @@
 //! no file system, and the generators of the documents too big to commit. What each one must produce is in
 //! `manifest.json`, next to this file.
 
+use serde_json::Value;
+
 /// What each case must produce: see its `_format`.
 pub const MANIFEST: &str = include_str!("manifest.json");
+
+/// The manifest's entries.
+pub fn cases() -> Vec<Value> {
+    let manifest: Value = serde_json::from_str(MANIFEST).expect("the manifest is JSON");
+    manifest["cases"].as_array().expect("`cases` is an array").clone()
+}
+
+/// A case's file or generator name.
+pub fn name(case: &Value) -> &str {
+    case["file"].as_str().or_else(|| case["generate"].as_str()).expect("a case names a file or a generator")
+}
+
+/// A case's document: the committed file, or the generated one at `scale`.
+pub fn document(case: &Value, scale: Scale) -> Vec<u8> {
+    if let Some(file) = case["file"].as_str() {
+        let (_, bytes) = FILES.iter().find(|(f, _)| *f == file).unwrap_or_else(|| panic!("`{file}` is not in FILES"));
+        return bytes.to_vec();
+    }
+    let generator = name(case);
+    generate(generator, scale).unwrap_or_else(|| panic!("no generator `{generator}`"))
+}
+
+/// What loading gave or must give: `Err((code, path))` of the error, or `Ok` with every warning's
+/// `(code, path)`, in order.
+pub type Outcome = Result<Vec<(String, String)>, (String, String)>;
+
+fn pair(v: &Value) -> (String, String) {
+    match v.as_array().map(Vec::as_slice) {
+        Some([Value::String(a), Value::String(b)]) => (a.clone(), b.clone()),
+        _ => panic!("not a [code, path] pair: {v}"),
+    }
+}
+
+/// What a case must give.
+pub fn expected(case: &Value) -> Outcome {
+    match (&case["error"], &case["warnings"]) {
+        (Value::Null, Value::Array(ws)) => Ok(ws.iter().map(pair).collect()),
+        (error, Value::Null) => Err(pair(error)),
+        _ => panic!("{}: give `error` or `warnings`, not both", name(case)),
+    }
+}
+
+/// One `can` check of a case: principal, permission, type, id, and the answer.
+pub struct Check<'c> {
+    pub principal: &'c str,
+    pub permission: &'c str,
+    pub object_type: &'c str,
+    pub id: &'c str,
+    pub allowed: bool,
+}
+
+/// A case's checks.
+pub fn checks(case: &Value) -> Vec<Check<'_>> {
+    let checks = case["checks"].as_array().map(Vec::as_slice).unwrap_or_default();
+    checks
+        .iter()
+        .map(|check| match check.as_array().map(Vec::as_slice) {
+            Some(
+                [
+                    Value::String(principal),
+                    Value::String(permission),
+                    Value::String(object_type),
+                    Value::String(id),
+                    Value::Bool(allowed),
+                ],
+            ) => Check { principal, permission, object_type, id, allowed: *allowed },
+            _ => panic!("{}: a check is [principal, permission, type, id, bool], not {check}", name(case)),
+        })
+        .collect()
+}
 
 macro_rules! document {
     ($name:literal) => {

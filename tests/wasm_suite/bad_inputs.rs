@@ -9,7 +9,7 @@
 #[path = "../bad_inputs/corpus.rs"]
 mod corpus;
 
-use corpus::{FILES, MANIFEST, Scale, generate};
+use corpus::{Outcome, Scale, cases, checks, document, expected, name};
 use js_sys::{Array, JSON, JsString, Uint8Array};
 use permeval::wasm::Snapshot;
 use serde_json::Value;
@@ -17,34 +17,6 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use super::{FIXTURE, describe, get, load, strings, text};
-
-fn cases() -> Vec<Value> {
-    let manifest: Value = serde_json::from_str(MANIFEST).expect("the manifest is JSON");
-    manifest["cases"].as_array().expect("`cases` is an array").clone()
-}
-
-fn name(case: &Value) -> &str {
-    case["file"].as_str().or_else(|| case["generate"].as_str()).expect("a case names a file or a generator")
-}
-
-fn document(case: &Value) -> Vec<u8> {
-    if let Some(file) = case["file"].as_str() {
-        let (_, bytes) = FILES.iter().find(|(f, _)| *f == file).unwrap_or_else(|| panic!("`{file}` is not in FILES"));
-        return bytes.to_vec();
-    }
-    let generator = case["generate"].as_str().expect("a case names a file or a generator");
-    generate(generator, Scale::Reduced).unwrap_or_else(|| panic!("no generator `{generator}`"))
-}
-
-fn pair(v: &Value) -> (String, String) {
-    match v.as_array().map(Vec::as_slice) {
-        Some([Value::String(a), Value::String(b)]) => (a.clone(), b.clone()),
-        _ => panic!("not a [code, path] pair: {v}"),
-    }
-}
-
-/// `Err((code, path))` of a thrown `PermevalError`, or `Ok(warnings)`.
-type Outcome = Result<Vec<(String, String)>, (String, String)>;
 
 fn outcome(name: &str, loaded: &Result<Snapshot, JsValue>) -> Outcome {
     match loaded {
@@ -58,26 +30,13 @@ fn outcome(name: &str, loaded: &Result<Snapshot, JsValue>) -> Outcome {
     }
 }
 
-fn expected(case: &Value) -> Outcome {
-    match (&case["error"], &case["warnings"]) {
-        (Value::Null, Value::Array(ws)) => Ok(ws.iter().map(pair).collect()),
-        (error, Value::Null) => Err(pair(error)),
-        _ => panic!("{}: give `error` or `warnings`, not both", name(case)),
-    }
-}
-
 fn run_checks(snap: &Snapshot, case: &Value) {
-    for check in case["checks"].as_array().into_iter().flatten() {
-        let (principal, permission, object_type, id, want) = match check.as_array().map(Vec::as_slice) {
-            Some([Value::String(p), Value::String(perm), Value::String(t), Value::String(id), Value::Bool(want)]) => {
-                (p, perm, t, id, *want)
-            }
-            _ => panic!("{}: a check is [principal, permission, type, id, bool], not {check}", name(case)),
-        };
-        assert_eq!(snap.can(principal, permission, object_type, id), Ok(want), "{}: {check}", name(case));
-        assert_eq!(snap.subject(principal).can(permission, object_type, id), Ok(want), "{}: {check}", name(case));
-        let why = snap.explain(principal, permission, object_type, id).expect("a known permission");
-        assert_eq!(get(&why, "allowed"), JsValue::from_bool(want), "{}: explain {check}", name(case));
+    for c in checks(case) {
+        let at = format!("{}: {} {} {}/{}", name(case), c.principal, c.permission, c.object_type, c.id);
+        assert_eq!(snap.can(c.principal, c.permission, c.object_type, c.id), Ok(c.allowed), "{at}");
+        assert_eq!(snap.subject(c.principal).can(c.permission, c.object_type, c.id), Ok(c.allowed), "{at}: subject");
+        let why = snap.explain(c.principal, c.permission, c.object_type, c.id).expect("a known permission");
+        assert_eq!(get(&why, "allowed"), JsValue::from_bool(c.allowed), "{at}: explain");
     }
 }
 
@@ -97,7 +56,7 @@ fn every_bad_document_gives_its_error_or_warnings_across_the_boundary() {
     assert!(cases.len() >= 40);
     for case in &cases {
         let name = name(case);
-        let bytes = document(case);
+        let bytes = document(case, Scale::Reduced);
         let from_bytes = Snapshot::from_json(Uint8Array::from(bytes.as_slice()).into());
         assert_eq!(outcome(name, &from_bytes), expected(case), "{name}: from a Uint8Array");
         if let Ok(snap) = &from_bytes {
@@ -119,7 +78,7 @@ fn every_bad_document_gives_its_error_or_warnings_across_the_boundary() {
 fn bad_documents_as_js_objects_never_trap() {
     for case in cases() {
         let name = name(&case);
-        let Ok(text) = String::from_utf8(document(&case)) else { continue };
+        let Ok(text) = String::from_utf8(document(&case, Scale::Reduced)) else { continue };
         let Ok(object) = JSON::parse(&text) else { continue };
         let _ = outcome(name, &Snapshot::new(object));
         fixture_still_answers(name);
