@@ -7,7 +7,9 @@ use permeval::wasm::{Snapshot, Subject};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
+mod bad_inputs;
 mod hostile;
+mod memory;
 mod spec_cases;
 
 pub(crate) const FIXTURE: &str = include_str!("../fixtures/spec_example.json");
