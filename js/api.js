@@ -198,9 +198,13 @@ export function bind(raw) {
       const missed = [];
       for (let i = 0; i < objectIds.length; i++) {
         const id = objectIds[i];
-        // A non-string anywhere: the string path throws, naming the entry.
+        // A bad entry (not a string, a lone surrogate): the string path throws, naming the entry.
         if (typeof id !== 'string') return this.#raw.effectiveBatch(objectType, objectIds);
-        nodes[i] = this.#numbers.node(this.#raw, objectType, id);
+        try {
+          nodes[i] = this.#numbers.node(this.#raw, objectType, id);
+        } catch {
+          return this.#raw.effectiveBatch(objectType, objectIds);
+        }
         if (nodes[i] < 0) missed.push(i);
       }
       const out = this.#raw.effectiveOfNodes(nodes);

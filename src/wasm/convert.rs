@@ -2,6 +2,7 @@
 
 use js_sys::{Array, Error, Reflect};
 use serde::Serialize;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::{
@@ -32,12 +33,34 @@ pub(crate) fn snapshot_error(e: &SnapshotError) -> JsValue {
     error(e.code().as_str(), e.message(), e.path(), position)
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// A JS string seen as the receiver of `String.prototype` methods.
+    type Text;
+    /// `String.prototype.isWellFormed` (ES2024; Node 20, Chromium 111, workerd).
+    #[wasm_bindgen(method, js_name = isWellFormed)]
+    fn is_well_formed(this: &Text) -> bool;
+}
+
 /// A string argument. Anything else throws `wrong_type` naming the argument: wasm-bindgen's own `&str`
 /// conversion does not check, and a number passed there corrupts the glue's memory handling instead.
+/// A string with a lone surrogate throws `invalid_string`: crossing into Rust would turn the surrogate into
+/// U+FFFD, and so one id into another (no id in a loaded snapshot can hold a lone surrogate).
 pub(crate) fn string(value: &JsValue, argument: &str) -> Result<String, JsValue> {
-    value.as_string().ok_or_else(|| {
+    let text = value.as_string().ok_or_else(|| {
         error("wrong_type", &format!("`{argument}` must be a string, found {}", js_kind(value)), argument, None)
-    })
+    })?;
+    well_formed(value, argument)?;
+    Ok(text)
+}
+
+/// Refuses a JS string holding a lone surrogate (see [`string`]); `path` says where.
+pub(crate) fn well_formed(value: &JsValue, path: &str) -> Result<(), JsValue> {
+    if value.unchecked_ref::<Text>().is_well_formed() {
+        return Ok(());
+    }
+    let message = "the string holds a lone surrogate (it is not well-formed UTF-16), so it names nothing";
+    Err(error("invalid_string", message, path, None))
 }
 
 /// The JS type of a value, for messages.

@@ -36,7 +36,10 @@ impl Snapshot {
             .map_err(|e| convert::snapshot_error(&e))?;
         let keys = public_keys_from(&public_keys)?;
         let loaded = match input.as_string() {
-            Some(text) => crate::Snapshot::from_signed_json(text, &signature, &keys, &options),
+            Some(text) => {
+                convert::well_formed(&input, "")?;
+                crate::Snapshot::from_signed_json(text, &signature, &keys, &options)
+            }
             None => match input.dyn_into::<Uint8Array>() {
                 Ok(bytes) => crate::Snapshot::from_signed_json(bytes.to_vec(), &signature, &keys, &options),
                 Err(_) => {

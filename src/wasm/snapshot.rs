@@ -44,6 +44,7 @@ impl Snapshot {
         let options = super::load::load_options(options)?;
         super::load::check_input_size(&input, &options)?;
         if let Some(text) = input.as_string() {
+            convert::well_formed(&input, "")?;
             return Snapshot::load(crate::Snapshot::from_json_with(&text, &options));
         }
         match input.dyn_into::<Uint8Array>() {

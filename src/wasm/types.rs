@@ -42,7 +42,7 @@ export type WarningCode =
 export type ErrorCode =
   | "invalid_json" | "nesting_too_deep" | "wrong_type" | "duplicate_key" | "missing_org_id"
   | "limit_exceeded" | "invalid_timestamp" | "clock_skew" | "stale" | "bad_signature" | "bad_public_key"
-  | "invalid_option" | "unknown_permission";
+  | "invalid_option" | "invalid_string" | "unknown_permission";
 
 /** Bounds on a snapshot document; exceeding one throws `limit_exceeded` naming the limit. Each defaults to
  *  a value that takes the largest benchmark org (1M ACL rows, 374 MB) with room to spare. */

@@ -188,3 +188,21 @@ test('cached numbers do not outlive expiry: a stale snapshot denies on the fast 
   assert.equal(snap.explain('U_BOB', 'update', 'experiment', 'E1').reason, 'stale');
   assert.deepEqual(snap.accessible('U_BOB', 'read', 'experiment'), []);
 });
+
+test('a string with a lone surrogate names nothing: it throws invalid_string instead of matching another id', () => {
+  // Crossing into wasm would turn each lone surrogate into U+FFFD, so 'U\ud800' and 'U\udc00' (and an id
+  // really holding U+FFFD) would all become one id.
+  const doc = JSON.parse(fixture);
+  doc.users.push({ id: 'U\uFFFD' });
+  doc.acls.push({ id: 'x1', object_type: 'organization', object_id: 'O', user_id: 'U\uFFFD', permission: 'read' });
+  const snap = Snapshot.fromJson(JSON.stringify(doc));
+  assert.equal(snap.can('U\uFFFD', 'read', 'organization', 'O'), true);
+  const invalid = (fn, path) =>
+    assert.throws(fn, (e) => e.name === 'PermevalError' && e.code === 'invalid_string' && e.path === path);
+  invalid(() => snap.can('U\ud800', 'read', 'organization', 'O'), 'principalId');
+  invalid(() => snap.subject('U\udc00'), 'principalId');
+  invalid(() => snap.can('U_BOB', 'read', 'experiment', 'E\ud800'), 'objectId');
+  invalid(() => snap.subject('U_BOB').effectiveBatch('experiment', ['E1', '\udfff']), 'objectIds[1]');
+  invalid(() => Snapshot.fromJson('{"org": {"id": "O"}, "users": [{"id": "U\ud800"}, {"id": "U\udc00"}]}'), '');
+  assert.equal(snap.can('U\uFFFD', 'read', 'organization', 'O'), true);
+});
