@@ -42,6 +42,10 @@ pub struct Limits {
     pub group_depth: u32,
     /// The most levels of `member_roles` below any role, counted the same way (default 64).
     pub role_depth: u32,
+    /// The most warnings a load may record (default 100,000). Each costs a message and a path, so a small
+    /// document of a million bad rows (`"acls": [0, 0, …]`) would otherwise cost more memory than a good
+    /// 1M-row org; a document that bad is refused instead.
+    pub warnings: usize,
 }
 
 impl Default for Limits {
@@ -52,6 +56,7 @@ impl Default for Limits {
             id_bytes: 1 << 10,
             group_depth: 64,
             role_depth: 64,
+            warnings: 100_000,
         }
     }
 }

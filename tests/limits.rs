@@ -189,3 +189,41 @@ fn after_a_limit_error_the_next_load_is_unaffected() {
     assert!(load_with(FIXTURE, tight).is_err());
     assert_base_answers(&load_with(FIXTURE, Limits::default()).expect("loads"));
 }
+
+/// Rows that each cost a warning: `"acls": [0, 0, …]` is 2 bytes a row but a message and a path each.
+fn bad_rows(n: usize) -> String {
+    format!(r#"{{"org": {{"id": "O"}}, "users": [{{"id": "U"}}], "acls": [{}]}}"#, vec!["0"; n].join(","))
+}
+
+/// ACL rows that are well-formed but name a principal the snapshot lacks: warnings from the index build.
+fn dangling_rows(n: usize) -> String {
+    let rows: Vec<String> = (0..n)
+        .map(|i| format!(r#"{{"id": "a{i}", "object_type": "organization", "object_id": "O", "user_id": "NOBODY{i}", "permission": "read"}}"#))
+        .collect();
+    format!(r#"{{"org": {{"id": "O"}}, "users": [{{"id": "U"}}], "acls": [{}]}}"#, rows.join(","))
+}
+
+#[test]
+fn warnings_while_reading_rows() {
+    let limits = Limits { warnings: 10, ..Limits::default() };
+    let at_limit = load_with(&bad_rows(10), limits).expect("10 warnings are allowed");
+    assert_eq!(at_limit.warnings().len(), 10);
+    assert_exceeded(load_with(&bad_rows(11), limits), "warnings", 10, "acls[10]");
+}
+
+#[test]
+fn warnings_while_building_the_index() {
+    let limits = Limits { warnings: 10, ..Limits::default() };
+    let at_limit = load_with(&dangling_rows(10), limits).expect("10 warnings are allowed");
+    assert_eq!(at_limit.warnings().len(), 10);
+    assert_exceeded(load_with(&dangling_rows(11), limits), "warnings", 10, "acls[10].user_id");
+}
+
+#[test]
+fn a_million_bad_rows_are_refused_by_the_default() {
+    // 2 MB of JSON that would otherwise record a million warnings (about 150 MB of them in wasm memory).
+    let err = Snapshot::from_json(&bad_rows(1_000_000)).expect_err("refused");
+    assert_eq!(err.code(), E::LimitExceeded);
+    assert!(err.message().contains("`warnings` = 100000"), "{}", err.message());
+    assert_eq!(err.path(), "acls[100000]");
+}

@@ -56,6 +56,15 @@ impl Tracker {
         Err(self.fail(ErrorCode::LimitExceeded, format_args!("array longer than the limit `rows_per_array` = {limit}")))
     }
 
+    /// Fails once more warnings have been recorded than the limit allows.
+    pub(crate) fn check_warnings<E: de::Error>(&self, recorded: usize) -> Result<(), E> {
+        let limit = self.limits.warnings;
+        if recorded <= limit {
+            return Ok(());
+        }
+        Err(self.fail(ErrorCode::LimitExceeded, format_args!("more warnings than the limit `warnings` = {limit}")))
+    }
+
     fn check_text<E: de::Error>(&self, text: &str) -> Result<(), E> {
         let limit = self.limits.id_bytes;
         if text.len() <= limit {

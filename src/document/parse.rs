@@ -270,6 +270,7 @@ impl<'de, T> Visitor<'de> for Section<'de, '_, '_, T> {
             if let Ok(item) = (self.validate)(&mut cx, row) {
                 out.push(item);
             }
+            self.tracker.check_warnings(self.warnings.len())?;
             at += 1;
         }
         self.tracker.row.set(None);

@@ -28,7 +28,13 @@ static NEXT_INSTANCE: AtomicU64 = AtomicU64::new(1);
 /// # Errors
 /// [`ErrorCode::LimitExceeded`] when groups or roles nest deeper than `limits` allow.
 pub(crate) fn build(doc: Document<'_>, warnings: &mut Vec<Warning>, limits: &Limits) -> Result<Index, SnapshotError> {
-    let mut b = Builder { org: &doc.org_id, warnings, unknown_types: Interner::default() };
+    let mut b = Builder {
+        org: &doc.org_id,
+        warnings,
+        max_warnings: limits.warnings,
+        first_over: None,
+        unknown_types: Interner::default(),
+    };
     let org = b.org;
 
     // Principals: users first, then service accounts, which are users to the model (spec §4.1 rule 7).
@@ -368,6 +374,10 @@ pub(crate) fn build(doc: Document<'_>, warnings: &mut Vec<Warning>, limits: &Lim
 
     let mut listed = t.listed;
     listed.resize_with(KNOWN_TYPES + b.unknown_types.len(), Vec::new);
+    if let Some(path) = b.first_over {
+        let message = format!("more warnings than the limit `warnings` = {}", limits.warnings);
+        return Err(SnapshotError::new(ErrorCode::LimitExceeded, message, path));
+    }
     Ok(Index {
         instance: NEXT_INSTANCE.fetch_add(1, Ordering::Relaxed),
         org_id: org.into(),
@@ -401,12 +411,19 @@ pub(crate) fn build(doc: Document<'_>, warnings: &mut Vec<Warning>, limits: &Lim
 struct Builder<'d, 'w> {
     org: &'d str,
     warnings: &'w mut Vec<Warning>,
+    max_warnings: usize,
+    /// Where the warnings first went over the limit: the build stops recording and fails at the end.
+    first_over: Option<String>,
     unknown_types: Interner,
 }
 
 impl Builder<'_, '_> {
     fn warn(&mut self, code: WarningCode, message: String, path: String) {
-        self.warnings.push(Warning::new(code, message, path));
+        if self.warnings.len() < self.max_warnings {
+            self.warnings.push(Warning::new(code, message, path));
+        } else if self.first_over.is_none() {
+            self.first_over = Some(path);
+        }
     }
 
     fn duplicate(&mut self, section: &str, at: usize, id: &str) {

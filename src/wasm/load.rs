@@ -181,6 +181,7 @@ fn limits(value: &JsValue, path: &str) -> Result<Limits, JsValue> {
             "idBytes" => limits.id_bytes = whole(&v, &path)?,
             "groupDepth" => limits.group_depth = whole(&v, &path)?,
             "roleDepth" => limits.role_depth = whole(&v, &path)?,
+            "warnings" => limits.warnings = whole(&v, &path)?,
             _ => return Err(invalid(&format!("unknown limit `{key}`"), &path)),
         }
     }

@@ -57,6 +57,8 @@ export interface Limits {
   groupDepth?: number;
   /** The most levels of `member_roles` below any role (default 64). */
   roleDepth?: number;
+  /** The most warnings a load may record (default 100,000); a document with more is refused. */
+  warnings?: number;
 }
 
 /** How to load a snapshot. A misspelled or mistyped option throws `invalid_option`. */
