@@ -357,20 +357,15 @@ impl Index {
         out.extend(nodes.iter().map(|&n| {
             let Ok(n) = u32::try_from(n).map(NodeIx) else { return PermissionSet::empty() };
             let code = TypeCode(self.nodes.tag(n.0));
-            match self.places.get(n.ix()) {
-                Some(Place::Listed(range)) => {
-                    let own = resolved.grants.get(&n).map(|c| c.for_type(code)).unwrap_or_default();
-                    let inherited = *chains.entry((range.start, range.end, code.0)).or_insert_with(|| {
-                        let chain = self.chains.get(range.start as usize..range.end as usize).unwrap_or(&[]);
-                        chain
-                            .iter()
-                            .filter_map(|&a| resolved.grants.get(&NodeIx(a)))
-                            .fold(PermissionSet::empty(), |acc, c| acc | c.for_type(code))
-                    });
-                    own | inherited
-                }
-                _ => self.permissions_of_node(resolved, n),
-            }
+            let at = self.locate_node(n);
+            let Some(Place::Listed(range)) = self.places.get(n.ix()) else {
+                return self.permissions(resolved, &at, code);
+            };
+            let own = self.permissions(resolved, &Located { chain: &[], ..at }, code);
+            let inherited = *chains
+                .entry((range.start, range.end, code.0))
+                .or_insert_with(|| self.permissions(resolved, &Located { own: None, ..at }, code));
+            own | inherited
         }));
     }
 

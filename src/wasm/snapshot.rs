@@ -112,8 +112,7 @@ impl Snapshot {
     ) -> Result<bool, JsValue> {
         let principal = convert::string(&principal_id, "principalId")?;
         let permission = convert::permission(&permission)?;
-        let object_type = convert::object_type(&object_type, "objectType")?;
-        let id = convert::string(&object_id, "objectId")?;
+        let (object_type, id) = convert::object(&object_type, &object_id, convert::OBJECT)?;
         Ok(self.inner.can(&principal, permission, &ObjectRef::new(object_type, &id)))
     }
 
@@ -126,8 +125,7 @@ impl Snapshot {
         #[wasm_bindgen(js_name = objectId, unchecked_param_type = "string")] object_id: JsValue,
     ) -> Result<Array, JsValue> {
         let principal = convert::string(&principal_id, "principalId")?;
-        let object_type = convert::object_type(&object_type, "objectType")?;
-        let id = convert::string(&object_id, "objectId")?;
+        let (object_type, id) = convert::object(&object_type, &object_id, convert::OBJECT)?;
         Ok(convert::permission_names(self.inner.effective(&principal, &ObjectRef::new(object_type, &id))))
     }
 
@@ -142,8 +140,7 @@ impl Snapshot {
     ) -> Result<bool, JsValue> {
         let principal = convert::string(&principal_id, "principalId")?;
         let child = convert::object_type(&child_type, "childType")?;
-        let parent_type = convert::object_type(&parent_type, "parentType")?;
-        let id = convert::string(&parent_id, "parentId")?;
+        let (parent_type, id) = convert::object(&parent_type, &parent_id, convert::PARENT)?;
         Ok(self.inner.can_create(&principal, &child, &ObjectRef::new(parent_type, &id)))
     }
 
@@ -158,8 +155,7 @@ impl Snapshot {
     ) -> Result<JsValue, JsValue> {
         let principal = convert::string(&principal_id, "principalId")?;
         let permission = convert::permission(&permission)?;
-        let object_type = convert::object_type(&object_type, "objectType")?;
-        let id = convert::string(&object_id, "objectId")?;
+        let (object_type, id) = convert::object(&object_type, &object_id, convert::OBJECT)?;
         Ok(convert::explanation(&self.inner.explain(&principal, permission, &ObjectRef::new(object_type, &id))))
     }
 
@@ -174,8 +170,7 @@ impl Snapshot {
     ) -> Result<JsValue, JsValue> {
         let principal = convert::string(&principal_id, "principalId")?;
         let child = convert::object_type(&child_type, "childType")?;
-        let parent_type = convert::object_type(&parent_type, "parentType")?;
-        let id = convert::string(&parent_id, "parentId")?;
+        let (parent_type, id) = convert::object(&parent_type, &parent_id, convert::PARENT)?;
         let parent = ObjectRef::new(parent_type, &id);
         Ok(convert::explanation(&self.inner.explain_create(&principal, &child, &parent)))
     }
@@ -189,8 +184,7 @@ impl Snapshot {
         #[wasm_bindgen(js_name = objectId, unchecked_param_type = "string")] object_id: JsValue,
     ) -> Result<Array, JsValue> {
         let permission = convert::permission(&permission)?;
-        let object_type = convert::object_type(&object_type, "objectType")?;
-        let id = convert::string(&object_id, "objectId")?;
+        let (object_type, id) = convert::object(&object_type, &object_id, convert::OBJECT)?;
         Ok(convert::strings(self.inner.who_can(permission, &ObjectRef::new(object_type, &id))))
     }
 

@@ -48,8 +48,7 @@ impl Subject {
         #[wasm_bindgen(js_name = objectId, unchecked_param_type = "string")] object_id: JsValue,
     ) -> Result<bool, JsValue> {
         let permission = convert::permission(&permission)?;
-        let object_type = convert::object_type(&object_type, "objectType")?;
-        let id = convert::string(&object_id, "objectId")?;
+        let (object_type, id) = convert::object(&object_type, &object_id, convert::OBJECT)?;
         Ok(self.core().can(permission, &ObjectRef::new(object_type, &id)))
     }
 
@@ -60,8 +59,7 @@ impl Subject {
         #[wasm_bindgen(js_name = objectType, unchecked_param_type = "ObjectType")] object_type: JsValue,
         #[wasm_bindgen(js_name = objectId, unchecked_param_type = "string")] object_id: JsValue,
     ) -> Result<Array, JsValue> {
-        let object_type = convert::object_type(&object_type, "objectType")?;
-        let id = convert::string(&object_id, "objectId")?;
+        let (object_type, id) = convert::object(&object_type, &object_id, convert::OBJECT)?;
         Ok(convert::permission_names(self.core().effective(&ObjectRef::new(object_type, &id))))
     }
 
@@ -90,8 +88,7 @@ impl Subject {
         #[wasm_bindgen(js_name = parentId, unchecked_param_type = "string")] parent_id: JsValue,
     ) -> Result<bool, JsValue> {
         let child = convert::object_type(&child_type, "childType")?;
-        let parent_type = convert::object_type(&parent_type, "parentType")?;
-        let id = convert::string(&parent_id, "parentId")?;
+        let (parent_type, id) = convert::object(&parent_type, &parent_id, convert::PARENT)?;
         Ok(self.core().can_create(&child, &ObjectRef::new(parent_type, &id)))
     }
 
@@ -138,8 +135,7 @@ impl Subject {
         #[wasm_bindgen(js_name = parentId, unchecked_param_type = "string")] parent_id: JsValue,
     ) -> Result<JsValue, JsValue> {
         let child = convert::object_type(&child_type, "childType")?;
-        let parent_type = convert::object_type(&parent_type, "parentType")?;
-        let id = convert::string(&parent_id, "parentId")?;
+        let (parent_type, id) = convert::object(&parent_type, &parent_id, convert::PARENT)?;
         Ok(convert::explanation(&self.core().explain_create(&child, &ObjectRef::new(parent_type, &id))))
     }
 
@@ -158,8 +154,7 @@ impl Subject {
         #[wasm_bindgen(js_name = objectId, unchecked_param_type = "string")] object_id: JsValue,
     ) -> Result<JsValue, JsValue> {
         let permission = convert::permission(&permission)?;
-        let object_type = convert::object_type(&object_type, "objectType")?;
-        let id = convert::string(&object_id, "objectId")?;
+        let (object_type, id) = convert::object(&object_type, &object_id, convert::OBJECT)?;
         Ok(convert::explanation(&self.core().explain(permission, &ObjectRef::new(object_type, &id))))
     }
 
