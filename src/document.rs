@@ -10,6 +10,7 @@
 //! Rows are read in one pass, borrowing strings from the input where JSON escapes allow, and only the
 //! fields the model uses are kept; everything else (the API grows) is skipped without being built.
 
+pub(crate) mod delta;
 mod error;
 mod json;
 mod parse;
@@ -20,4 +21,7 @@ pub use error::{ErrorCode, SnapshotError};
 pub use warning::{Warning, WarningCode};
 
 pub(crate) use parse::{check_size, parse};
-pub(crate) use rows::{AclGrant, AclHolder, Document, Head};
+pub(crate) use rows::{
+    AclGrant, AclHolder, AclRow, Document, GroupPatch, GroupRow, Head, Member, ObjectRow, PrincipalRow,
+    ProjectGroupRow, RolePatch, RoleRow,
+};

@@ -178,7 +178,7 @@ pub(crate) fn explain<'s>(
     let mut restricted = Vec::new();
     for node in at.nodes() {
         for &a in index.held_on(p, resolved, node) {
-            let Some(acl) = index.acls.get(a as usize) else { continue };
+            let Some(acl) = index.acl(a) else { continue };
             match fit(index, acl, permission, applies) {
                 Fit::Applies(roles, r) => allowed.push(path(index, p, node, acl, &roles, r)),
                 Fit::Restricted(roles, r) => restricted.push(path(index, p, node, acl, &roles, r)),
@@ -209,7 +209,7 @@ fn nearest_grants<'s>(
     let mut nearest = Vec::new();
     for node in at.nodes() {
         for &a in index.acls_by_node.get(node.ix()) {
-            let Some(acl) = index.acls.get(a as usize) else { continue };
+            let Some(acl) = index.acl(a) else { continue };
             // A deleted group's grant is no grant: it is not shown as one the principal could be given.
             let live = match acl.holder {
                 Holder::Principal(_) => true,

@@ -14,7 +14,11 @@ mod build;
 mod closure;
 mod coverage;
 mod csr;
+mod derive;
+mod export;
 mod intern;
+mod tables;
+mod update;
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
@@ -23,11 +27,14 @@ use std::sync::OnceLock;
 
 pub(crate) use build::build;
 pub(crate) use coverage::{Coverage, TypeCode};
-pub(crate) use csr::Csr;
+pub(crate) use csr::{Csr, Lists};
 pub(crate) use intern::Interner;
 
+use crate::document::{ErrorCode, SnapshotError};
 use crate::expiry::Expiry;
 use crate::model::{KNOWN_TYPES, ObjectType, Permission, PermissionSet};
+use crate::options::Limits;
+use tables::Tables;
 
 /// A dense index into one of the index's tables. The newtypes keep a group number from ever being used
 /// as a principal number.
@@ -154,6 +161,43 @@ struct Held {
 pub(crate) static NOTHING: Resolved =
     Resolved { grants: HashMap::with_hasher(BuildHasherDefault::new()), held: OnceLock::new() };
 
+/// The nodes of the org itself, interned first.
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct Fixed {
+    pub(crate) org: NodeIx,
+    pub(crate) org_project: NodeIx,
+    pub(crate) org_ai_secret: NodeIx,
+    pub(crate) org_member: NodeIx,
+    pub(crate) org_audit_logs: NodeIx,
+}
+
+/// The key of a holder in [`Index::acls_by_holder`]: principals and groups interleaved, so that either
+/// can be added to without renumbering the other.
+pub(crate) fn holder_key(h: Holder) -> u32 {
+    match h {
+        Holder::Principal(p) => p.0.saturating_mul(2),
+        Holder::Group(g) => g.0.saturating_mul(2).saturating_add(1),
+    }
+}
+
+/// The error for a group nested deeper than the limit.
+pub(crate) fn too_deep_group(group: &str, limits: &Limits, path: String) -> SnapshotError {
+    let message = format!(
+        "group `{group}` has more levels of `member_groups` above it than the limit `group_depth` = {}",
+        limits.group_depth
+    );
+    SnapshotError::new(ErrorCode::LimitExceeded, message, path)
+}
+
+/// The error for a role nested deeper than the limit.
+pub(crate) fn too_deep_role(role: &str, limits: &Limits, path: String) -> SnapshotError {
+    let message = format!(
+        "role `{role}` has more levels of `member_roles` below it than the limit `role_depth` = {}",
+        limits.role_depth
+    );
+    SnapshotError::new(ErrorCode::LimitExceeded, message, path)
+}
+
 /// The compiled snapshot.
 pub(crate) struct Index {
     /// Unique per index built in this process, so a [`crate::SubjectKey`] cannot be used on another.
@@ -183,6 +227,7 @@ pub(crate) struct Index {
     pub(crate) role_coverage: Vec<Coverage>,
     /// Objects, keyed by (type code, id).
     pub(crate) nodes: Interner,
+    pub(crate) fixed: Fixed,
     pub(crate) places: Vec<Place>,
     pub(crate) chains: Vec<u32>,
     /// Ancestors of an unlisted object, by known type (unknown types have none).
@@ -190,11 +235,18 @@ pub(crate) struct Index {
     /// Listed, live objects by type code, in snapshot order: what `accessible` ranges over.
     pub(crate) listed: Vec<Vec<NodeIx>>,
     pub(crate) acl_ids: Interner,
-    pub(crate) acls: Vec<Acl>,
-    pub(crate) acls_by_node: Csr,
-    /// Keyed by holder number: principal `p` is `p`, group `g` is `principals + g`.
-    pub(crate) acls_by_holder: Csr,
+    /// The live row of each ACL id (by its number in `acl_ids`); `u32::MAX` once removed.
+    pub(crate) acl_rows: Vec<u32>,
+    /// ACL rows in document order; `None` where a delta removed one (row numbers never move).
+    pub(crate) acls: Vec<Option<Acl>>,
+    pub(crate) acls_by_node: Lists,
+    /// Keyed by [`holder_key`].
+    pub(crate) acls_by_holder: Lists,
     pub(crate) resolved: Vec<OnceLock<Box<Resolved>>>,
+    /// The rows everything above is derived from.
+    pub(crate) tables: Tables,
+    /// The limits the snapshot was loaded with, which deltas are held to as well.
+    pub(crate) limits: Limits,
     /// When the snapshot stops answering; `None` when it cannot expire.
     pub(crate) expiry: Option<Expiry>,
 }
@@ -217,15 +269,18 @@ impl Index {
         }
     }
 
-    pub(crate) fn holder_key(&self, h: Holder) -> usize {
-        match h {
-            Holder::Principal(p) => p.ix(),
-            Holder::Group(g) => self.principals.len() + g.ix(),
-        }
+    /// An ACL row that is there (not removed by a delta).
+    pub(crate) fn acl(&self, row: u32) -> Option<&Acl> {
+        self.acls.get(row as usize).and_then(Option::as_ref)
     }
 
+    /// A member of the org: a user or service account that is not deleted.
     pub(crate) fn principal(&self, id: &str) -> Option<PrincipalIx> {
-        self.principals.get(0, id).map(PrincipalIx)
+        self.principals.get(0, id).map(PrincipalIx).filter(|&p| self.is_live(p))
+    }
+
+    pub(crate) fn is_live(&self, p: PrincipalIx) -> bool {
+        self.tables.principal_deleted.get(p.ix()).is_some_and(Option::is_none)
     }
 
     /// Finds a queried object and its ancestors.
@@ -307,7 +362,7 @@ impl Index {
     fn resolve(&self, p: PrincipalIx) -> Resolved {
         let mut grants = DenseMap::default();
         for &a in self.held_rows(p) {
-            if let Some(acl) = self.acls.get(a as usize) {
+            if let Some(acl) = self.acl(a) {
                 grants.entry(acl.node).or_insert_with(Coverage::default).union(&self.acl_coverage(acl));
             }
         }
@@ -318,7 +373,7 @@ impl Index {
     fn held_rows(&self, p: PrincipalIx) -> impl Iterator<Item = &u32> {
         std::iter::once(Holder::Principal(p))
             .chain(self.member_of.get(p.ix()).iter().map(|&g| Holder::Group(GroupIx(g))))
-            .flat_map(|h| self.acls_by_holder.get(self.holder_key(h)))
+            .flat_map(|h| self.acls_by_holder.get(holder_key(h) as usize))
     }
 
     /// The ACL rows `p` (resolved as `resolved`) holds on `node`, in row order: the rows of
@@ -326,7 +381,7 @@ impl Index {
     pub(crate) fn held_on<'a>(&self, p: PrincipalIx, resolved: &'a Resolved, node: NodeIx) -> &'a [u32] {
         let held = resolved.held.get_or_init(|| {
             let mut pairs: Vec<(NodeIx, u32)> =
-                self.held_rows(p).filter_map(|&a| self.acls.get(a as usize).map(|acl| (acl.node, a))).collect();
+                self.held_rows(p).filter_map(|&a| self.acl(a).map(|acl| (acl.node, a))).collect();
             pairs.sort_unstable();
             let mut by_node: DenseMap<NodeIx, Range<u32>> = DenseMap::default();
             for (i, &(n, _)) in pairs.iter().enumerate() {
@@ -447,6 +502,19 @@ impl Index {
     /// Whether the snapshot is past its expiry: one clock read when it can expire, none otherwise.
     pub(crate) fn is_stale(&self) -> bool {
         self.expiry.as_ref().is_some_and(Expiry::is_stale)
+    }
+
+    /// The org's members in document order: users, then service accounts (each section in its own order,
+    /// rows added by deltas at its end).
+    pub(crate) fn members_in_order(&self) -> impl Iterator<Item = PrincipalIx> + '_ {
+        let of_kind = move |sa: bool| {
+            self.service_account
+                .iter()
+                .enumerate()
+                .filter(move |&(p, &is_sa)| is_sa == sa && self.is_live(PrincipalIx(p as u32)))
+                .map(|(p, _)| PrincipalIx(p as u32))
+        };
+        of_kind(false).chain(of_kind(true))
     }
 
     /// Whether `p` is a member of group `g`, through any nesting.

@@ -65,6 +65,7 @@
 #![deny(missing_docs)]
 
 mod capabilities;
+mod delta;
 mod document;
 mod expiry;
 mod explain;

@@ -39,8 +39,10 @@ use crate::subject::{Subject, SubjectKey};
 /// # Ok::<(), permeval::SnapshotError>(())
 /// ```
 pub struct Snapshot {
-    index: Index,
+    pub(crate) index: Index,
     warnings: Vec<Warning>,
+    /// Successful delta calls since loading.
+    pub(crate) version: u64,
 }
 
 impl std::fmt::Debug for Snapshot {
@@ -144,10 +146,14 @@ impl Snapshot {
         options: &LoadOptions,
     ) -> Result<Snapshot, SnapshotError> {
         let (doc, mut warnings) = parsed?;
-        let expiry = expiry::window(doc.generated_at, doc.expires_at, options)?;
+        let expiry = expiry::window(
+            doc.generated_at.as_ref().map(|t| t.millis),
+            doc.expires_at.as_ref().map(|t| t.millis),
+            options,
+        )?;
         let mut index = index::build(doc, &mut warnings, &options.limits)?;
         index.expiry = expiry;
-        Ok(Snapshot { index, warnings })
+        Ok(Snapshot { index, warnings, version: 0 })
     }
 
     /// Whether the snapshot is past `expires_at` or its maximum age, or the clock reads further before
@@ -180,9 +186,13 @@ impl Snapshot {
     /// ```
     pub fn principals(&self) -> impl Iterator<Item = Principal<'_>> {
         let ix = &self.index;
-        ix.service_account.iter().enumerate().map(move |(p, &sa)| Principal {
-            id: ix.principals.text(p as u32),
-            kind: if sa { PrincipalKind::ServiceAccount } else { PrincipalKind::User },
+        ix.members_in_order().map(move |p| Principal {
+            id: ix.principals.text(p.0),
+            kind: if ix.service_account.get(p.ix()).copied().unwrap_or(false) {
+                PrincipalKind::ServiceAccount
+            } else {
+                PrincipalKind::User
+            },
         })
     }
 
@@ -233,7 +243,7 @@ impl Snapshot {
     /// The subject a member number stands for; a number that names no member is denied everything.
     #[cfg(any(target_arch = "wasm32", test))]
     pub(crate) fn subject_by_number(&self, number: u32) -> Subject<'_> {
-        let p = Some(index::PrincipalIx(number)).filter(|p| p.ix() < self.index.principals.len());
+        let p = Some(index::PrincipalIx(number)).filter(|&p| self.index.is_live(p));
         Subject::new(&self.index, p)
     }
 
@@ -294,7 +304,7 @@ impl Snapshot {
         let mut holds = vec![false; ix.principals.len()];
         for node in at.nodes() {
             for &a in ix.acls_by_node.get(node.ix()) {
-                let Some(acl) = ix.acls.get(a as usize) else { continue };
+                let Some(acl) = ix.acl(a) else { continue };
                 if !ix.acl_grants(acl, applies).allows(permission) {
                     continue;
                 }
@@ -309,7 +319,10 @@ impl Snapshot {
                 }
             }
         }
-        holds.iter().enumerate().filter(|(_, h)| **h).map(|(p, _)| ix.principals.text(p as u32)).collect()
+        ix.members_in_order()
+            .filter(|p| holds.get(p.ix()).copied().unwrap_or(false))
+            .map(|p| ix.principals.text(p.0))
+            .collect()
     }
 
     /// The checkboxes of Braintrust's permission-group editor, filled in for `principal` (spec §2.3); see

@@ -57,7 +57,8 @@ pub struct SubjectKey {
 
 impl SubjectKey {
     pub(crate) fn principal_on(self, index: &Index) -> Option<PrincipalIx> {
-        self.principal.filter(|_| self.instance == index.instance)
+        // A delta may have deleted the principal since the key was taken.
+        self.principal.filter(|&p| self.instance == index.instance && index.is_live(p))
     }
 }
 

@@ -1,8 +1,11 @@
-//! The one fatal error of loading: a document that cannot be read as a snapshot at all.
+//! The one fatal error of loading — a document that cannot be read as a snapshot at all — and of a delta,
+//! which is refused whole.
 
 use std::fmt;
 
-/// Why a snapshot document could not be loaded.
+use super::warning::WarningCode;
+
+/// Why a snapshot document could not be loaded, or a delta was refused.
 ///
 /// The codes are stable strings (see [`ErrorCode::as_str`]); messages are for people and may change.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
@@ -33,6 +36,9 @@ pub enum ErrorCode {
     BadSignature,
     /// A public key is malformed, or none was given.
     BadPublicKey,
+    /// A delta was refused whole: one of its rows has a problem that would make loading skip that row
+    /// (the code says which, e.g. `unknown_group`), or names a group or role the snapshot does not have.
+    Rejected(WarningCode),
 }
 
 impl ErrorCode {
@@ -50,6 +56,7 @@ impl ErrorCode {
             ErrorCode::Stale => "stale",
             ErrorCode::BadSignature => "bad_signature",
             ErrorCode::BadPublicKey => "bad_public_key",
+            ErrorCode::Rejected(code) => code.as_str(),
         }
     }
 }

@@ -7,7 +7,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 
 use super::error::{ErrorCode, SnapshotError};
 use super::json::{KeyIn, Row, RowReader, Tracker, Value, ValueSeed};
-use super::rows::{self, Document, RowCx, Skip};
+use super::rows::{self, Document, RowCx, Skip, Timestamp};
 use super::warning::{Warning, WarningCode};
 use crate::expiry::parse_rfc3339;
 use crate::options::Limits;
@@ -188,18 +188,19 @@ struct TimestampSeed<'t> {
 }
 
 impl<'de> DeserializeSeed<'de> for TimestampSeed<'_> {
-    type Value = Option<i64>;
+    type Value = Option<Timestamp<'de>>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         let name = self.name;
         match (ValueSeed { tracker: self.tracker, top: true }).deserialize(d)? {
             Value::Null => Ok(None),
-            Value::Str(text) => parse_rfc3339(&text).map(Some).ok_or_else(|| {
-                self.tracker.fail(
+            Value::Str(text) => match parse_rfc3339(&text) {
+                Some(millis) => Ok(Some(Timestamp { millis, text })),
+                None => Err(self.tracker.fail(
                     ErrorCode::InvalidTimestamp,
                     format_args!("`{name}` must be an RFC 3339 date-time such as 2026-11-28T09:00:00Z, found `{text}`"),
-                )
-            }),
+                )),
+            },
             other => Err(self.tracker.fail(
                 ErrorCode::InvalidTimestamp,
                 format_args!("`{name}` must be an RFC 3339 date-time string, found {}", other.kind()),
@@ -209,7 +210,7 @@ impl<'de> DeserializeSeed<'de> for TimestampSeed<'_> {
 }
 
 /// Reads one section: an array of rows, each validated on its own; `null` reads as empty, with a warning.
-struct Section<'de, 't, 'w, T> {
+pub(crate) struct Section<'de, 't, 'w, T> {
     name: &'static str,
     tracker: &'t Tracker,
     warnings: &'w mut Vec<Warning>,
@@ -218,7 +219,7 @@ struct Section<'de, 't, 'w, T> {
 }
 
 impl<'de, 't, 'w, T> Section<'de, 't, 'w, T> {
-    fn new(
+    pub(crate) fn new(
         name: &'static str,
         tracker: &'t Tracker,
         warnings: &'w mut Vec<Warning>,

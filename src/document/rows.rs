@@ -21,15 +21,27 @@ pub(crate) struct Document<'a> {
     pub(crate) project_groups: Vec<ProjectGroupRow<'a>>,
     pub(crate) objects: Vec<ObjectRow<'a>>,
     pub(crate) acls: Vec<AclRow<'a>>,
-    /// `generated_at` and `expires_at`, in milliseconds since the Unix epoch.
-    pub(crate) generated_at: Option<i64>,
-    pub(crate) expires_at: Option<i64>,
+    /// `generated_at` and `expires_at`, in milliseconds since the Unix epoch, with their text.
+    pub(crate) generated_at: Option<Timestamp<'a>>,
+    pub(crate) expires_at: Option<Timestamp<'a>>,
 }
 
-/// A user or a service account: only the id matters to the model.
+/// A date-time of the envelope: its value, and its text as given (written back by `to_json`).
+#[derive(Clone, Debug)]
+pub(crate) struct Timestamp<'a> {
+    pub(crate) millis: i64,
+    pub(crate) text: Cow<'a, str>,
+}
+
+/// The `deleted_at` recorded for a row read as deleted without a date-time string (a `deleted_at` of another
+/// JSON type, or a list too malformed to trust): any non-null value means deleted.
+pub(crate) const DELETED_WITHOUT_DATE: &str = "1970-01-01T00:00:00Z";
+
+/// A user or a service account: the id, and whether the row is deleted (then it is no member).
 pub(crate) struct PrincipalRow<'a> {
     pub(crate) at: usize,
     pub(crate) id: Cow<'a, str>,
+    pub(crate) deleted_at: Option<Cow<'a, str>>,
 }
 
 /// The fields every listed entity (group, role, project, project group) shares.
@@ -37,7 +49,13 @@ pub(crate) struct Head<'a> {
     pub(crate) at: usize,
     pub(crate) id: Cow<'a, str>,
     pub(crate) org_id: Option<Cow<'a, str>>,
-    pub(crate) deleted: bool,
+    pub(crate) deleted_at: Option<Cow<'a, str>>,
+}
+
+impl Head<'_> {
+    pub(crate) fn deleted(&self) -> bool {
+        self.deleted_at.is_some()
+    }
 }
 
 /// One id in a membership list, with its position for warning paths.
@@ -68,7 +86,7 @@ pub(crate) struct ObjectRow<'a> {
     pub(crate) object_type: ObjectType,
     pub(crate) id: Cow<'a, str>,
     pub(crate) project_id: Option<Cow<'a, str>>,
-    pub(crate) deleted: bool,
+    pub(crate) deleted_at: Option<Cow<'a, str>>,
 }
 
 /// Who an ACL grants to: exactly one of `user_id` / `group_id`.
@@ -95,7 +113,7 @@ pub(crate) struct AclRow<'a> {
 }
 
 pub(crate) const ORG_FIELDS: &[&str] = &["id"];
-pub(crate) const PRINCIPAL_FIELDS: &[&str] = &["id"];
+pub(crate) const PRINCIPAL_FIELDS: &[&str] = &["id", "deleted_at"];
 pub(crate) const GROUP_FIELDS: &[&str] = &["id", "org_id", "deleted_at", "member_users", "member_groups"];
 pub(crate) const ROLE_FIELDS: &[&str] = &["id", "org_id", "deleted_at", "member_permissions", "member_roles"];
 pub(crate) const PROJECT_FIELDS: &[&str] = &["id", "org_id", "deleted_at"];
@@ -113,13 +131,34 @@ pub(crate) const ACL_FIELDS: &[&str] = &[
     "restrict_object_type",
 ];
 
+pub(crate) const GROUP_PATCH_FIELDS: &[&str] =
+    &["add_member_users", "remove_member_users", "add_member_groups", "remove_member_groups"];
+pub(crate) const ROLE_PATCH_FIELDS: &[&str] =
+    &["add_member_permissions", "remove_member_permissions", "add_member_roles", "remove_member_roles"];
+
+/// The body of `PATCH /v1/group/{id}`, as far as the model reads it.
+pub(crate) struct GroupPatch<'a> {
+    pub(crate) add_users: Vec<Member<'a>>,
+    pub(crate) remove_users: Vec<Member<'a>>,
+    pub(crate) add_groups: Vec<Member<'a>>,
+    pub(crate) remove_groups: Vec<Member<'a>>,
+}
+
+/// The body of `PATCH /v1/role/{id}`, as far as the model reads it.
+pub(crate) struct RolePatch<'a> {
+    pub(crate) add_permissions: Vec<(Permission, Option<ObjectType>)>,
+    pub(crate) remove_permissions: Vec<(Permission, Option<ObjectType>)>,
+    pub(crate) add_roles: Vec<Member<'a>>,
+    pub(crate) remove_roles: Vec<Member<'a>>,
+}
+
 /// The row was skipped; its warning is already recorded.
 pub(crate) struct Skip;
 
 /// The value, or — when reading it failed (and warned) — the default, with the entity marked dead.
 fn dead_unless<T: Default>(head: &mut Head<'_>, read: Result<T, Skip>) -> T {
     read.unwrap_or_else(|Skip| {
-        head.deleted = true;
+        head.deleted_at.get_or_insert(Cow::Borrowed(DELETED_WITHOUT_DATE));
         T::default()
     })
 }
@@ -133,7 +172,10 @@ pub(crate) struct RowCx<'w> {
 
 impl RowCx<'_> {
     fn path(&self, field: &str) -> String {
-        if field.is_empty() {
+        // A delta body is one row with no section around it: paths start at its fields.
+        if self.section.is_empty() {
+            field.to_owned()
+        } else if field.is_empty() {
             format!("{}[{}]", self.section, self.at)
         } else {
             format!("{}[{}].{}", self.section, self.at, field)
@@ -197,17 +239,17 @@ impl RowCx<'_> {
     /// `deleted_at`: any non-null value means deleted. A value of the wrong type is still read as deleted,
     /// because dropping the row instead could make the object "unknown", and unknown objects keep their
     /// org-wide grants (spec §4.4 p) where deleted ones have none (§4.4 q).
-    fn deleted(&mut self, f: &mut Fields<'_>) -> bool {
+    fn deleted<'a>(&mut self, f: &mut Fields<'a>) -> Option<Cow<'a, str>> {
         match f.take("deleted_at") {
-            None | Some(Value::Null) => false,
-            Some(Value::Str(_)) => true,
+            None | Some(Value::Null) => None,
+            Some(Value::Str(at)) => Some(at),
             Some(other) => {
                 self.warn(
                     WarningCode::WrongType,
                     format!("`deleted_at` must be a string or null, found {}; read as deleted", other.kind()),
                     "deleted_at",
                 );
-                true
+                Some(Cow::Borrowed(DELETED_WITHOUT_DATE))
             }
         }
     }
@@ -274,21 +316,22 @@ impl RowCx<'_> {
     /// (spec §4.4 p), where a dead one has none (§4.4 q).
     fn head<'a>(&mut self, f: &mut Fields<'a>) -> Result<Head<'a>, Skip> {
         let id = self.id(f, "id")?;
-        let mut deleted = self.deleted(f);
-        let org_id = if deleted {
+        let mut deleted_at = self.deleted(f);
+        let org_id = if deleted_at.is_some() {
             None
         } else {
             self.text(f, "org_id").unwrap_or_else(|Skip| {
-                deleted = true;
+                deleted_at = Some(Cow::Borrowed(DELETED_WITHOUT_DATE));
                 None
             })
         };
-        Ok(Head { at: self.at, id, org_id, deleted })
+        Ok(Head { at: self.at, id, org_id, deleted_at })
     }
 
     pub(crate) fn principal<'a>(&mut self, row: Row<'a>) -> Result<PrincipalRow<'a>, Skip> {
         let mut f = self.open(row)?;
-        Ok(PrincipalRow { at: self.at, id: self.id(&mut f, "id")? })
+        let id = self.id(&mut f, "id")?;
+        Ok(PrincipalRow { at: self.at, id, deleted_at: self.deleted(&mut f) })
     }
 
     // A deleted entity grants nothing whatever its lists say, so its lists are not checked. A list of the
@@ -297,7 +340,7 @@ impl RowCx<'_> {
     pub(crate) fn group<'a>(&mut self, row: Row<'a>) -> Result<GroupRow<'a>, Skip> {
         let mut f = self.open(row)?;
         let mut head = self.head(&mut f)?;
-        let (member_users, member_groups) = if head.deleted {
+        let (member_users, member_groups) = if head.deleted() {
             Default::default()
         } else {
             let lists =
@@ -310,13 +353,35 @@ impl RowCx<'_> {
     pub(crate) fn role<'a>(&mut self, row: Row<'a>) -> Result<RoleRow<'a>, Skip> {
         let mut f = self.open(row)?;
         let mut head = self.head(&mut f)?;
-        let (member_permissions, member_roles) = if head.deleted {
+        let (member_permissions, member_roles) = if head.deleted() {
             Default::default()
         } else {
-            let lists = self.member_permissions(&mut f).and_then(|p| Ok((p, self.id_list(&mut f, "member_roles")?)));
+            let lists = self
+                .member_permissions(&mut f, "member_permissions")
+                .and_then(|p| Ok((p, self.id_list(&mut f, "member_roles")?)));
             dead_unless(&mut head, lists)
         };
         Ok(RoleRow { head, member_permissions, member_roles })
+    }
+
+    pub(crate) fn group_patch<'a>(&mut self, row: Row<'a>) -> Result<GroupPatch<'a>, Skip> {
+        let mut f = self.open(row)?;
+        Ok(GroupPatch {
+            add_users: self.id_list(&mut f, "add_member_users")?,
+            remove_users: self.id_list(&mut f, "remove_member_users")?,
+            add_groups: self.id_list(&mut f, "add_member_groups")?,
+            remove_groups: self.id_list(&mut f, "remove_member_groups")?,
+        })
+    }
+
+    pub(crate) fn role_patch<'a>(&mut self, row: Row<'a>) -> Result<RolePatch<'a>, Skip> {
+        let mut f = self.open(row)?;
+        Ok(RolePatch {
+            add_permissions: self.member_permissions(&mut f, "add_member_permissions")?,
+            remove_permissions: self.member_permissions(&mut f, "remove_member_permissions")?,
+            add_roles: self.id_list(&mut f, "add_member_roles")?,
+            remove_roles: self.id_list(&mut f, "remove_member_roles")?,
+        })
     }
 
     pub(crate) fn project<'a>(&mut self, row: Row<'a>) -> Result<Head<'a>, Skip> {
@@ -328,7 +393,7 @@ impl RowCx<'_> {
         let mut f = self.open(row)?;
         let mut head = self.head(&mut f)?;
         let member_projects =
-            if head.deleted { Vec::new() } else { dead_unless(&mut head, self.id_list(&mut f, "member_projects")) };
+            if head.deleted() { Vec::new() } else { dead_unless(&mut head, self.id_list(&mut f, "member_projects")) };
         Ok(ProjectGroupRow { head, member_projects })
     }
 
@@ -345,33 +410,37 @@ impl RowCx<'_> {
             ));
         }
         let id = self.id(&mut f, "id")?;
-        let deleted = self.deleted(&mut f);
-        let project_id = if deleted { None } else { self.opt_id(&mut f, "project_id")? };
-        if !deleted && object_type.is_project_child() && project_id.is_none() {
+        let deleted_at = self.deleted(&mut f);
+        let project_id = if deleted_at.is_some() { None } else { self.opt_id(&mut f, "project_id")? };
+        if deleted_at.is_none() && object_type.is_project_child() && project_id.is_none() {
             return Err(self.warn(
                 WarningCode::MissingField,
                 format!("a `{object_type}` needs a `project_id`; row skipped"),
                 "project_id",
             ));
         }
-        Ok(ObjectRow { at: self.at, object_type, id, project_id, deleted })
+        Ok(ObjectRow { at: self.at, object_type, id, project_id, deleted_at })
     }
 
-    fn member_permissions(&mut self, f: &mut Fields<'_>) -> Result<Vec<(Permission, Option<ObjectType>)>, Skip> {
-        let items = match f.take("member_permissions") {
+    fn member_permissions(
+        &mut self,
+        f: &mut Fields<'_>,
+        name: &str,
+    ) -> Result<Vec<(Permission, Option<ObjectType>)>, Skip> {
+        let items = match f.take(name) {
             None | Some(Value::Null) => return Ok(Vec::new()),
             Some(Value::Array(items)) => items,
             Some(other) => {
                 return Err(self.warn(
                     WarningCode::WrongType,
-                    format!("`member_permissions` must be an array, found {}; the role grants nothing", other.kind()),
-                    "member_permissions",
+                    format!("`{name}` must be an array, found {}; the role grants nothing", other.kind()),
+                    name,
                 ));
             }
         };
         let mut out = Vec::with_capacity(items.len());
         for (j, item) in items.into_iter().enumerate() {
-            if let Some(entry) = self.member_permission(item, j) {
+            if let Some(entry) = self.member_permission(item, name, j) {
                 out.push(entry);
             }
         }
@@ -380,8 +449,8 @@ impl RowCx<'_> {
 
     /// One `{ permission, restrict_object_type }` entry; a bad entry is skipped on its own, which can only
     /// make the role grant less.
-    fn member_permission(&mut self, item: Value<'_>, j: usize) -> Option<(Permission, Option<ObjectType>)> {
-        let base = format!("member_permissions[{j}]");
+    fn member_permission(&mut self, item: Value<'_>, name: &str, j: usize) -> Option<(Permission, Option<ObjectType>)> {
+        let base = format!("{name}[{j}]");
         let Value::Object(entries) = item else {
             self.warn(
                 WarningCode::NotAnObject,
@@ -463,8 +532,17 @@ impl RowCx<'_> {
     }
 
     pub(crate) fn acl<'a>(&mut self, row: Row<'a>) -> Result<AclRow<'a>, Skip> {
+        self.acl_with(row, true)
+    }
+
+    /// An `AclItem` of a batch update: an ACL row whose `id` may be left out (see [`item_id`]).
+    pub(crate) fn acl_item<'a>(&mut self, row: Row<'a>) -> Result<AclRow<'a>, Skip> {
+        self.acl_with(row, false)
+    }
+
+    fn acl_with<'a>(&mut self, row: Row<'a>, id_required: bool) -> Result<AclRow<'a>, Skip> {
         let mut f = self.open(row)?;
-        let id = self.id(&mut f, "id")?;
+        let id = if id_required { Some(self.id(&mut f, "id")?) } else { self.opt_id(&mut f, "id")? };
         let object_type = self.required_type(&mut f, "object_type")?;
         let object_id = self.id(&mut f, "object_id")?;
         let object_org_id = self.text(&mut f, "_object_org_id")?;
@@ -504,6 +582,40 @@ impl RowCx<'_> {
             }
         };
         let restrict = self.object_type(&mut f, "restrict_object_type")?;
+        let id =
+            id.unwrap_or_else(|| Cow::Owned(item_id(&object_type, &object_id, &holder, &grant, restrict.as_ref())));
         Ok(AclRow { at: self.at, id, object_type, object_id, object_org_id, holder, grant, restrict })
     }
+}
+
+impl AclRow<'_> {
+    /// The row's identity tuple (spec §3.1) as text: the id an added ACL without one is given.
+    pub(crate) fn identity(&self) -> String {
+        item_id(&self.object_type, &self.object_id, &self.holder, &self.grant, self.restrict.as_ref())
+    }
+}
+
+/// The id given to an added ACL that comes without one: its identity tuple (spec §3.1) written out, so the
+/// same grant always gets the same id and a reader of `to_json` can tell where it came from.
+fn item_id(
+    object_type: &ObjectType,
+    object_id: &str,
+    holder: &AclHolder<'_>,
+    grant: &AclGrant<'_>,
+    restrict: Option<&ObjectType>,
+) -> String {
+    let holder = match holder {
+        AclHolder::User(id) => format!("user:{id}"),
+        AclHolder::Group(id) => format!("group:{id}"),
+    };
+    let grant = match grant {
+        AclGrant::Permission(p) => p.as_str().to_owned(),
+        AclGrant::Role(id) => format!("role:{id}"),
+    };
+    let mut id = format!("delta:{object_type}/{object_id}/{holder}/{grant}");
+    if let Some(t) = restrict {
+        id.push('/');
+        id.push_str(t.as_str());
+    }
+    id
 }

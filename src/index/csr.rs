@@ -1,6 +1,8 @@
 //! Compressed adjacency lists: every "key → list of u32" relation of the index (ACLs by object, ACLs by
 //! holder, groups by principal, …) in two flat vectors instead of a `Vec` per key.
 
+use super::DenseMap;
+
 /// Lists of `u32` indexed by a dense key.
 #[derive(Default)]
 pub(crate) struct Csr {
@@ -43,6 +45,30 @@ impl Csr {
     }
 }
 
+/// A [`Csr`] that can grow: the lists as built, and per key the items added since. Deltas add ACLs; the
+/// built lists stay flat, and only keys that changed pay for a `Vec` of their own.
+#[derive(Default)]
+pub(crate) struct Lists {
+    built: Csr,
+    added: DenseMap<u32, Vec<u32>>,
+}
+
+impl Lists {
+    pub(crate) fn new(built: Csr) -> Lists {
+        Lists { built, added: DenseMap::default() }
+    }
+
+    /// The list of `key`, built items first; empty for a key never given one.
+    pub(crate) fn get(&self, key: usize) -> impl Iterator<Item = &u32> {
+        let added = u32::try_from(key).ok().and_then(|k| self.added.get(&k)).map(Vec::as_slice).unwrap_or(&[]);
+        self.built.get(key).iter().chain(added)
+    }
+
+    pub(crate) fn push(&mut self, key: u32, item: u32) {
+        self.added.entry(key).or_default().push(item);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +80,15 @@ mod tests {
         assert_eq!(csr.get(1), &[] as &[u32]);
         assert_eq!(csr.get(2), &[7, 5]);
         assert_eq!(csr.get(3), &[] as &[u32]);
+    }
+
+    #[test]
+    fn lists_grow_after_the_built_items() {
+        let mut lists = Lists::new(Csr::from_pairs(2, &[(1, 4)]));
+        lists.push(1, 6);
+        lists.push(7, 8);
+        assert_eq!(lists.get(1).copied().collect::<Vec<_>>(), [4, 6]);
+        assert_eq!(lists.get(7).copied().collect::<Vec<_>>(), [8]);
+        assert_eq!(lists.get(0).count(), 0);
     }
 }

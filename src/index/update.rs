@@ -1,0 +1,623 @@
+//! Deltas applied to a built index, all or nothing.
+//!
+//! Each change runs in two phases: first every item is checked and every reference resolved without
+//! touching the index (the first problem refuses the whole call); then the change is made. Numbers are
+//! only ever appended — a removed ACL leaves an empty row, a deleted object keeps its node — so node and
+//! principal numbers handed out earlier (the JS layer caches them) stay valid.
+//!
+//! What each kind of change costs follows what it can affect. An ACL changes one principal's resolved
+//! grants, or those of one group's members, and nothing else: it costs its own rows plus a scan of the
+//! rows already on its object. An object row changes one node's place. Groups, roles and principals are
+//! re-derived whole through [`derive`], and projects and project groups re-place every object: those cost
+//! what the org's groups or objects cost, never its ACL rows, and are the rare, administrative kind.
+
+use std::collections::{HashMap, HashSet};
+
+use super::closure::TooDeep;
+use super::tables::{GroupRow, Head, ObjectRow, OrgRef, ProjectGroupRow, ProjectRow, RoleRow};
+use super::{
+    Acl, Grant, GroupIx, Holder, Index, NodeIx, Place, PrincipalIx, RoleIx, TypeCode, derive, holder_key,
+    too_deep_group, too_deep_role,
+};
+use crate::document::delta::{AclBatch, Upsert};
+use crate::document::{AclGrant, AclHolder, AclRow, ErrorCode, GroupPatch, Member, RolePatch, SnapshotError};
+use crate::document::{GroupRow as DocGroup, ObjectRow as DocObject, PrincipalRow as DocPrincipal};
+use crate::document::{Head as DocHead, ProjectGroupRow as DocProjectGroup, RoleRow as DocRole, WarningCode};
+use crate::model::{KNOWN_TYPES, ObjectType, Permission};
+
+fn rejected(code: WarningCode, message: String, path: String) -> SnapshotError {
+    SnapshotError::new(ErrorCode::Rejected(code), message, path)
+}
+
+/// An ACL item with its references resolved, not yet entered.
+struct Resolved<'b> {
+    row: &'b AclRow<'b>,
+    holder: Holder,
+    role: Option<RoleIx>,
+}
+
+impl Index {
+    /// The node of `(code, id)`, entered as unlisted if new.
+    fn node(&mut self, code: TypeCode, id: &str) -> NodeIx {
+        let (n, new) = self.nodes.intern(code.0, id);
+        if new {
+            self.places.push(Place::Unlisted);
+        }
+        NodeIx(n)
+    }
+
+    /// The code of `t`, entering an unknown type name if new.
+    fn enter_type(&mut self, t: &ObjectType) -> TypeCode {
+        match t.known_index() {
+            Some(ix) => TypeCode(ix as u32),
+            None => {
+                let (ix, new) = self.unknown_types.intern(0, t.as_str());
+                if new {
+                    self.listed.push(Vec::new());
+                }
+                TypeCode(KNOWN_TYPES as u32 + ix)
+            }
+        }
+    }
+
+    /// Drops the cached resolution of everyone `h` reaches.
+    fn forget(&mut self, h: Holder) {
+        let members: Vec<u32> = match h {
+            Holder::Principal(p) => vec![p.0],
+            Holder::Group(g) => self.members.get(g.ix()).to_vec(),
+        };
+        for p in members {
+            if let Some(cell) = self.resolved.get_mut(p as usize) {
+                cell.take();
+            }
+        }
+    }
+
+    fn forget_all(&mut self) {
+        for cell in &mut self.resolved {
+            cell.take();
+        }
+    }
+
+    /// The live row with this identity tuple, if any.
+    fn find_acl(&self, node: NodeIx, holder: Holder, grant: Grant) -> Option<u32> {
+        self.acls_by_node
+            .get(node.ix())
+            .copied()
+            .find(|&a| self.acl(a).is_some_and(|acl| acl.holder == holder && acl.grant == grant))
+    }
+
+    /// The identity tuple of an item as the index would enter it, if everything it names is already
+    /// there (otherwise no row can have it).
+    fn probe(&self, row: &AclRow<'_>, role: Option<RoleIx>) -> Option<(NodeIx, Grant)> {
+        let node = NodeIx(self.nodes.get(self.type_code(&row.object_type)?.0, &row.object_id)?);
+        let restrict = match &row.restrict {
+            Some(t) => Some(self.type_code(t)?),
+            None => None,
+        };
+        let grant = match (&row.grant, role) {
+            (AclGrant::Permission(p), _) => Grant::Permission(*p, restrict),
+            (AclGrant::Role(_), Some(r)) => Grant::Role(r, restrict),
+            (AclGrant::Role(_), None) => return None,
+        };
+        Some((node, grant))
+    }
+
+    /// The holder and role an item names, if the snapshot has them; the error says which is missing.
+    fn resolve_item<'b>(&self, row: &'b AclRow<'b>, section: &str) -> Result<Resolved<'b>, SnapshotError> {
+        let path = |field: &str| format!("{section}[{}].{field}", row.at);
+        let holder = match &row.holder {
+            AclHolder::User(id) => match self.principals.get(0, id) {
+                Some(p) => Holder::Principal(PrincipalIx(p)),
+                None => {
+                    let message = format!("user `{id}` is not a user or service account of the org");
+                    return Err(rejected(WarningCode::UnknownPrincipal, message, path("user_id")));
+                }
+            },
+            AclHolder::Group(id) => match self.groups.get(0, id) {
+                Some(g) => Holder::Group(GroupIx(g)),
+                None => {
+                    let message = format!("group `{id}` is not in `groups`");
+                    return Err(rejected(WarningCode::UnknownGroup, message, path("group_id")));
+                }
+            },
+        };
+        let role = match &row.grant {
+            AclGrant::Permission(_) => None,
+            AclGrant::Role(id) => match self.roles.get(0, id) {
+                Some(r) => Some(RoleIx(r)),
+                None => {
+                    let message = format!("role `{id}` is not in `roles`");
+                    return Err(rejected(WarningCode::UnknownRole, message, path("role_id")));
+                }
+            },
+        };
+        Ok(Resolved { row, holder, role })
+    }
+
+    /// `POST /v1/acl/batch_update`: adds, then removes.
+    pub(crate) fn apply_acl_batch(&mut self, batch: &AclBatch<'_>) -> Result<(), SnapshotError> {
+        let mut adds = Vec::with_capacity(batch.add.len());
+        // Ids claimed by this batch, with the identity of the item claiming them.
+        let mut claimed: HashMap<&str, String> = HashMap::new();
+        for row in &batch.add {
+            let path = |field: &str| format!("add_acls[{}].{field}", row.at);
+            if let Some(other) = row.object_org_id.as_deref().filter(|o| *o != &*self.org_id) {
+                return Err(rejected(WarningCode::ForeignOrg, format!("ACL of org `{other}`"), path("_object_org_id")));
+            }
+            if row.object_type.is_org_singleton() && row.object_id != *self.org_id {
+                let message = format!("`{}` object `{}` is not this snapshot's org", row.object_type, row.object_id);
+                return Err(rejected(WarningCode::ForeignOrg, message, path("object_id")));
+            }
+            let item = self.resolve_item(row, "add_acls")?;
+            let identity = row.identity();
+            let taken = match claimed.get(&*row.id) {
+                Some(other) => *other != identity,
+                None => self.acl_ids.get(0, &row.id).and_then(|n| self.acl_rows.get(n as usize)).is_some_and(|&a| {
+                    self.acl(a).is_some_and(|acl| {
+                        self.probe(row, item.role) != Some((acl.node, acl.grant)) || acl.holder != item.holder
+                    })
+                }),
+            };
+            if taken {
+                let message = format!("id `{}` belongs to another ACL", row.id);
+                return Err(rejected(WarningCode::DuplicateId, message, path("id")));
+            }
+            claimed.insert(&row.id, identity);
+            adds.push(item);
+        }
+        let mut removes = Vec::with_capacity(batch.remove.len());
+        for row in &batch.remove {
+            // A row naming something the snapshot lacks cannot be there to remove.
+            if let Ok(item) = self.resolve_item(row, "remove_acls") {
+                removes.push(item);
+            }
+        }
+
+        for Resolved { row, holder, role } in adds {
+            let code = self.enter_type(&row.object_type);
+            let node = self.node(code, &row.object_id);
+            let restrict = row.restrict.as_ref().map(|t| self.enter_type(t));
+            let grant = match role {
+                Some(r) => Grant::Role(r, restrict),
+                None => match row.grant {
+                    AclGrant::Permission(p) => Grant::Permission(p, restrict),
+                    AclGrant::Role(_) => continue,
+                },
+            };
+            if self.find_acl(node, holder, grant).is_some() {
+                continue;
+            }
+            let id = self.acl_ids.intern(0, &row.id).0;
+            let at = self.acls.len() as u32;
+            self.acls.push(Some(Acl { id, node, holder, grant }));
+            if self.acl_rows.len() <= id as usize {
+                self.acl_rows.resize(id as usize + 1, u32::MAX);
+            }
+            if let Some(slot) = self.acl_rows.get_mut(id as usize) {
+                *slot = at;
+            }
+            self.acls_by_node.push(node.0, at);
+            self.acls_by_holder.push(holder_key(holder), at);
+            self.forget(holder);
+        }
+        for Resolved { row, holder, role } in removes {
+            let Some((node, grant)) = self.probe(row, role) else { continue };
+            let Some(at) = self.find_acl(node, holder, grant) else { continue };
+            if let Some(slot) = self.acls.get_mut(at as usize)
+                && let Some(acl) = slot.take()
+                && let Some(id) = self.acl_rows.get_mut(acl.id as usize)
+            {
+                *id = u32::MAX;
+            }
+            self.forget(holder);
+        }
+        Ok(())
+    }
+
+    /// `PATCH /v1/group/{id}`: member adds, then removes.
+    pub(crate) fn patch_group(&mut self, id: &str, patch: &GroupPatch<'_>) -> Result<(), SnapshotError> {
+        let Some(g) = self.groups.get(0, id) else {
+            return Err(rejected(
+                WarningCode::UnknownGroup,
+                format!("group `{id}` is not in the snapshot"),
+                String::new(),
+            ));
+        };
+        let mut rows = self.tables.groups.clone();
+        let Some(row) = rows.get_mut(g as usize) else { return Ok(()) };
+        let users = |list: &[Member<'_>], name: &str, must: bool| {
+            self.lookup(list, name, must, WarningCode::UnknownPrincipal, |id| {
+                self.principals.get(0, id).map(PrincipalIx)
+            })
+        };
+        let groups = |list: &[Member<'_>], name: &str, must: bool| {
+            self.lookup(list, name, must, WarningCode::UnknownGroup, |id| self.groups.get(0, id).map(GroupIx))
+        };
+        edit(
+            &mut row.member_users,
+            users(&patch.add_users, "add_member_users", true)?,
+            &users(&patch.remove_users, "", false)?,
+        );
+        edit(
+            &mut row.member_groups,
+            groups(&patch.add_groups, "add_member_groups", true)?,
+            &groups(&patch.remove_groups, "", false)?,
+        );
+        self.replace_groups(rows, &[])
+    }
+
+    /// `PATCH /v1/role/{id}`: adds, then removes.
+    pub(crate) fn patch_role(&mut self, id: &str, patch: &RolePatch<'_>) -> Result<(), SnapshotError> {
+        let Some(r) = self.roles.get(0, id) else {
+            return Err(rejected(
+                WarningCode::UnknownRole,
+                format!("role `{id}` is not in the snapshot"),
+                String::new(),
+            ));
+        };
+        let roles = |list: &[Member<'_>], name: &str, must: bool| {
+            self.lookup(list, name, must, WarningCode::UnknownRole, |id| self.roles.get(0, id).map(RoleIx))
+        };
+        let add_roles = roles(&patch.add_roles, "add_member_roles", true)?;
+        let remove_roles = roles(&patch.remove_roles, "", false)?;
+        // An entry to remove that names a type no row has cannot be in the role.
+        let remove: Vec<(Permission, Option<TypeCode>)> = patch
+            .remove_permissions
+            .iter()
+            .filter_map(|(p, t)| match t {
+                Some(t) => self.type_code(t).map(|c| (*p, Some(c))),
+                None => Some((*p, None)),
+            })
+            .collect();
+        let add: Vec<(Permission, Option<TypeCode>)> =
+            patch.add_permissions.iter().map(|(p, t)| (*p, t.as_ref().map(|t| self.enter_type(t)))).collect();
+        let mut rows = self.tables.roles.clone();
+        let Some(row) = rows.get_mut(r as usize) else { return Ok(()) };
+        edit(&mut row.member_permissions, add, &remove);
+        edit(&mut row.member_roles, add_roles, &remove_roles);
+        self.replace_roles(rows, &[])
+    }
+
+    /// Resolves a list of ids; one that names nothing fails the call when `must`, and is dropped otherwise.
+    fn lookup<T>(
+        &self,
+        list: &[Member<'_>],
+        name: &str,
+        must: bool,
+        code: WarningCode,
+        find: impl Fn(&str) -> Option<T>,
+    ) -> Result<Vec<T>, SnapshotError> {
+        let mut out = Vec::with_capacity(list.len());
+        for m in list {
+            match find(&m.id) {
+                Some(x) => out.push(x),
+                None if must => {
+                    let message = format!("`{}` is not in the snapshot", m.id);
+                    return Err(rejected(code, message, format!("{name}[{}]", m.at)));
+                }
+                None => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// Puts new group rows in place if their nesting is within the limits; `new` names groups the rows
+    /// add beyond the interned ones (for the error message).
+    fn replace_groups(&mut self, rows: Vec<GroupRow>, new: &[&str]) -> Result<(), SnapshotError> {
+        let relations = derive::groups(&rows, &self.tables.principal_deleted, &self.limits).map_err(|TooDeep(g)| {
+            let name = new.get((g as usize).wrapping_sub(self.groups.len())).copied().unwrap_or(self.groups.text(g));
+            too_deep_group(name, &self.limits, String::new())
+        })?;
+        self.tables.groups = rows;
+        self.set_groups(relations);
+        self.forget_all();
+        Ok(())
+    }
+
+    fn replace_roles(&mut self, rows: Vec<RoleRow>, new: &[&str]) -> Result<(), SnapshotError> {
+        let relations = derive::roles(&rows, &self.limits).map_err(|TooDeep(r)| {
+            let name = new.get((r as usize).wrapping_sub(self.roles.len())).copied().unwrap_or(self.roles.text(r));
+            too_deep_role(name, &self.limits, String::new())
+        })?;
+        self.tables.roles = rows;
+        self.set_roles(relations);
+        self.forget_all();
+        Ok(())
+    }
+
+    /// A head as the index keeps it; another org's row is refused.
+    fn head(&self, section: &str, h: &DocHead<'_>) -> Result<Head, SnapshotError> {
+        let org = match h.org_id.as_deref() {
+            None => OrgRef::Null,
+            Some(o) if o == &*self.org_id => OrgRef::Org,
+            Some(other) => {
+                let message = format!("row of org `{other}`");
+                return Err(rejected(WarningCode::ForeignOrg, message, format!("{section}[{}].org_id", h.at)));
+            }
+        };
+        Ok(Head { org, deleted_at: h.deleted_at.as_deref().map(Into::into) })
+    }
+
+    /// Inserts or replaces rows of one section.
+    pub(crate) fn upsert(&mut self, upsert: &Upsert<'_>) -> Result<(), SnapshotError> {
+        match upsert {
+            Upsert::Principals { service_accounts, rows } => self.upsert_principals(*service_accounts, rows),
+            Upsert::Groups(rows) => self.upsert_groups(rows),
+            Upsert::Roles(rows) => self.upsert_roles(rows),
+            Upsert::Projects(rows) => self.upsert_projects(rows),
+            Upsert::ProjectGroups(rows) => self.upsert_project_groups(rows),
+            Upsert::Objects(rows) => self.upsert_objects(rows),
+        }
+    }
+
+    fn upsert_principals(&mut self, service_accounts: bool, rows: &[DocPrincipal<'_>]) -> Result<(), SnapshotError> {
+        let section = if service_accounts { "service_accounts" } else { "users" };
+        once(rows.iter().map(|r| (r.id.as_ref(), r.at)), section)?;
+        for r in rows {
+            let p = self.principals.get(0, &r.id);
+            if let Some(p) = p
+                && self.service_account.get(p as usize).copied() != Some(service_accounts)
+            {
+                let other = if service_accounts { "a user" } else { "a service account" };
+                let message = format!("id `{}` is {other} already: users and service accounts share ids", r.id);
+                return Err(rejected(WarningCode::DuplicateId, message, format!("{section}[{}].id", r.at)));
+            }
+        }
+        for r in rows {
+            let deleted_at = r.deleted_at.as_deref().map(Box::<str>::from);
+            let (p, new) = self.principals.intern(0, &r.id);
+            if new {
+                self.service_account.push(service_accounts);
+                self.tables.principal_deleted.push(deleted_at);
+                self.resolved.push(Default::default());
+            } else if let Some(slot) = self.tables.principal_deleted.get_mut(p as usize) {
+                *slot = deleted_at;
+            }
+        }
+        // Whether a principal is deleted decides whether it is in its groups; a new one is in none yet.
+        self.replace_groups(self.tables.groups.clone(), &[])
+    }
+
+    fn upsert_groups(&mut self, rows: &[DocGroup<'_>]) -> Result<(), SnapshotError> {
+        once(rows.iter().map(|r| (r.head.id.as_ref(), r.head.at)), "groups")?;
+        let new: Vec<&str> =
+            rows.iter().map(|r| r.head.id.as_ref()).filter(|id| self.groups.get(0, id).is_none()).collect();
+        let number = |id: &str| {
+            self.groups.get(0, id).or_else(|| new.iter().position(|n| *n == id).map(|i| (self.groups.len() + i) as u32))
+        };
+        let mut table = self.tables.groups.clone();
+        let mut entered = Vec::with_capacity(rows.len());
+        for r in rows {
+            let head = self.head("groups", &r.head)?;
+            let lists = if head.live() { (&r.member_users[..], &r.member_groups[..]) } else { (&[][..], &[][..]) };
+            let at = |name: &str| format!("groups[{}].{name}", r.head.at);
+            let member_users =
+                self.lookup(lists.0, &at("member_users"), true, WarningCode::UnknownPrincipal, |id| {
+                    self.principals.get(0, id).map(PrincipalIx)
+                })?;
+            let member_groups = self
+                .lookup(lists.1, &at("member_groups"), true, WarningCode::UnknownGroup, |id| number(id).map(GroupIx))?;
+            entered.push((number(&r.head.id).unwrap_or(u32::MAX), head, member_users, member_groups));
+        }
+        for (g, head, member_users, member_groups) in entered {
+            if table.len() <= g as usize {
+                table.resize_with(g as usize + 1, || GroupRow {
+                    node: NodeIx(u32::MAX),
+                    head: dead_head(),
+                    member_users: Vec::new(),
+                    member_groups: Vec::new(),
+                });
+            }
+            if let Some(slot) = table.get_mut(g as usize) {
+                *slot = GroupRow { node: slot.node, head, member_users, member_groups };
+            }
+        }
+        let relations =
+            derive::groups(&table, &self.tables.principal_deleted, &self.limits).map_err(|TooDeep(g)| {
+                let name =
+                    new.get((g as usize).wrapping_sub(self.groups.len())).copied().unwrap_or(self.groups.text(g));
+                too_deep_group(name, &self.limits, String::new())
+            })?;
+        let code = TypeCode(ObjectType::Group.known_index().unwrap_or(0) as u32);
+        for (g, row) in table.iter_mut().enumerate() {
+            if row.node.0 == u32::MAX {
+                let id = new.get(g.wrapping_sub(self.groups.len())).copied().unwrap_or("");
+                self.groups.intern(0, id);
+                row.node = self.node(code, id);
+            }
+        }
+        self.tables.groups = table;
+        self.set_groups(relations);
+        self.forget_all();
+        derive::places(self);
+        Ok(())
+    }
+
+    fn upsert_roles(&mut self, rows: &[DocRole<'_>]) -> Result<(), SnapshotError> {
+        once(rows.iter().map(|r| (r.head.id.as_ref(), r.head.at)), "roles")?;
+        let new: Vec<&str> =
+            rows.iter().map(|r| r.head.id.as_ref()).filter(|id| self.roles.get(0, id).is_none()).collect();
+        let number = |id: &str| {
+            self.roles.get(0, id).or_else(|| new.iter().position(|n| *n == id).map(|i| (self.roles.len() + i) as u32))
+        };
+        let mut entered = Vec::with_capacity(rows.len());
+        for r in rows {
+            let head = self.head("roles", &r.head)?;
+            let lists = if head.live() { (&r.member_permissions[..], &r.member_roles[..]) } else { (&[][..], &[][..]) };
+            let at = format!("roles[{}].member_roles", r.head.at);
+            let member_roles =
+                self.lookup(lists.1, &at, true, WarningCode::UnknownRole, |id| number(id).map(RoleIx))?;
+            entered.push((number(&r.head.id).unwrap_or(u32::MAX), head, lists.0, member_roles));
+        }
+        let mut table = self.tables.roles.clone();
+        for (r, head, permissions, member_roles) in entered {
+            let member_permissions =
+                permissions.iter().map(|(p, t)| (*p, t.as_ref().map(|t| self.enter_type(t)))).collect();
+            if table.len() <= r as usize {
+                table.resize_with(r as usize + 1, || RoleRow {
+                    node: NodeIx(u32::MAX),
+                    head: dead_head(),
+                    member_permissions: Vec::new(),
+                    member_roles: Vec::new(),
+                });
+            }
+            if let Some(slot) = table.get_mut(r as usize) {
+                *slot = RoleRow { node: slot.node, head, member_permissions, member_roles };
+            }
+        }
+        let relations = derive::roles(&table, &self.limits).map_err(|TooDeep(r)| {
+            let name = new.get((r as usize).wrapping_sub(self.roles.len())).copied().unwrap_or(self.roles.text(r));
+            too_deep_role(name, &self.limits, String::new())
+        })?;
+        let code = TypeCode(ObjectType::Role.known_index().unwrap_or(0) as u32);
+        for (r, row) in table.iter_mut().enumerate() {
+            if row.node.0 == u32::MAX {
+                let id = new.get(r.wrapping_sub(self.roles.len())).copied().unwrap_or("");
+                self.roles.intern(0, id);
+                row.node = self.node(code, id);
+            }
+        }
+        self.tables.roles = table;
+        self.set_roles(relations);
+        self.forget_all();
+        derive::places(self);
+        Ok(())
+    }
+
+    fn upsert_projects(&mut self, rows: &[DocHead<'_>]) -> Result<(), SnapshotError> {
+        once(rows.iter().map(|r| (r.id.as_ref(), r.at)), "projects")?;
+        let heads = rows.iter().map(|r| self.head("projects", r)).collect::<Result<Vec<_>, _>>()?;
+        let (project, log) = (known(ObjectType::Project), known(ObjectType::ProjectLog));
+        for (r, head) in rows.iter().zip(heads) {
+            let node = self.node(project, &r.id);
+            let log = self.node(log, &r.id);
+            self.tables.projects.put(node, ProjectRow { node, log, head });
+        }
+        derive::places(self);
+        Ok(())
+    }
+
+    fn upsert_project_groups(&mut self, rows: &[DocProjectGroup<'_>]) -> Result<(), SnapshotError> {
+        once(rows.iter().map(|r| (r.head.id.as_ref(), r.head.at)), "project_groups")?;
+        let project = known(ObjectType::Project);
+        let mut entered = Vec::with_capacity(rows.len());
+        for r in rows {
+            let head = self.head("project_groups", &r.head)?;
+            let listed = if head.live() { &r.member_projects[..] } else { &[] };
+            let at = format!("project_groups[{}].member_projects", r.head.at);
+            let members = self.lookup(listed, &at, true, WarningCode::UnknownProject, |id| {
+                self.nodes.get(project.0, id).map(NodeIx).filter(|&n| self.tables.projects.get(n).is_some())
+            })?;
+            entered.push((r.head.id.as_ref(), head, derive::distinct(members)));
+        }
+        let code = known(ObjectType::ProjectGroup);
+        for (id, head, member_projects) in entered {
+            let node = self.node(code, id);
+            self.tables.project_groups.put(node, ProjectGroupRow { node, head, member_projects });
+        }
+        derive::places(self);
+        Ok(())
+    }
+
+    fn upsert_objects(&mut self, rows: &[DocObject<'_>]) -> Result<(), SnapshotError> {
+        let mut seen = HashSet::new();
+        for r in rows {
+            if !seen.insert((r.object_type.as_str(), r.id.as_ref())) {
+                let message = format!("`{}` `{}` appears twice in one call", r.object_type, r.id);
+                return Err(rejected(WarningCode::DuplicateId, message, format!("objects[{}].id", r.at)));
+            }
+        }
+        let project = known(ObjectType::Project);
+        let mut entered = Vec::with_capacity(rows.len());
+        for r in rows {
+            let node_of = match r.project_id.as_deref().filter(|_| r.object_type.is_project_child()) {
+                Some(pid) => {
+                    match self.nodes.get(project.0, pid).map(NodeIx).filter(|&n| self.tables.projects.get(n).is_some())
+                    {
+                        Some(n) => Some(n),
+                        None => {
+                            let message = format!("project `{pid}` is not in `projects`");
+                            return Err(rejected(
+                                WarningCode::UnknownProject,
+                                message,
+                                format!("objects[{}].project_id", r.at),
+                            ));
+                        }
+                    }
+                }
+                None => None,
+            };
+            entered.push((r, node_of));
+        }
+        for (r, project) in entered {
+            let code = self.enter_type(&r.object_type);
+            let node = self.node(code, &r.id);
+            let row = ObjectRow { node, project, deleted_at: r.deleted_at.as_deref().map(Into::into) };
+            let place = derive::object_place(self, &row, &self.places);
+            self.tables.objects.put(node, row);
+            self.unlist(code, node);
+            if matches!(place, Place::Listed(_)) {
+                self.list(code, node);
+            }
+            if let Some(slot) = self.places.get_mut(node.ix()) {
+                *slot = place;
+            }
+        }
+        Ok(())
+    }
+
+    /// The position of an object row, which orders the listed objects of its type.
+    fn row_position(&self, n: NodeIx) -> u32 {
+        self.tables.objects.position(n).unwrap_or(u32::MAX)
+    }
+
+    fn unlist(&mut self, code: TypeCode, n: NodeIx) {
+        let key = self.row_position(n);
+        let Some(listed) = self.listed.get(code.0 as usize) else { return };
+        if let Ok(i) = listed.binary_search_by_key(&key, |&m| self.row_position(m))
+            && let Some(listed) = self.listed.get_mut(code.0 as usize)
+        {
+            listed.remove(i);
+        }
+    }
+
+    fn list(&mut self, code: TypeCode, n: NodeIx) {
+        let key = self.row_position(n);
+        let Some(listed) = self.listed.get(code.0 as usize) else { return };
+        let i = listed.partition_point(|&m| self.row_position(m) < key);
+        if let Some(listed) = self.listed.get_mut(code.0 as usize) {
+            listed.insert(i, n);
+        }
+    }
+}
+
+/// A list edited by adds (each entered once) then removes.
+fn edit<T: PartialEq>(list: &mut Vec<T>, add: Vec<T>, remove: &[T]) {
+    for x in add {
+        if !list.contains(&x) {
+            list.push(x);
+        }
+    }
+    list.retain(|x| !remove.contains(x));
+}
+
+/// Fails when one call names the same id twice.
+fn once<'a>(ids: impl Iterator<Item = (&'a str, usize)>, section: &str) -> Result<(), SnapshotError> {
+    let mut seen = HashSet::new();
+    for (id, at) in ids {
+        if !seen.insert(id) {
+            let message = format!("id `{id}` appears twice in one call");
+            return Err(rejected(WarningCode::DuplicateId, message, format!("{section}[{at}].id")));
+        }
+    }
+    Ok(())
+}
+
+fn known(t: ObjectType) -> TypeCode {
+    TypeCode(t.known_index().unwrap_or(0) as u32)
+}
+
+fn dead_head() -> Head {
+    Head { org: OrgRef::Null, deleted_at: Some("".into()) }
+}
