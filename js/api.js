@@ -155,6 +155,30 @@ export function bind(raw) {
       return this.#numbers.listed(this.#raw, objectType).slice();
     }
 
+    // Deltas. Numbers are only ever appended, so the cached ones stay right; the listed ids of a type can
+    // change, so they are fetched again after any delta.
+    get version() {
+      return this.#raw.version;
+    }
+    applyAclBatch(body) {
+      this.#changed(this.#raw.applyAclBatch(body));
+    }
+    patchGroup(groupId, body) {
+      this.#changed(this.#raw.patchGroup(groupId, body));
+    }
+    patchRole(roleId, body) {
+      this.#changed(this.#raw.patchRole(roleId, body));
+    }
+    upsert(section, rows) {
+      this.#changed(this.#raw.upsert(section, rows));
+    }
+    #changed() {
+      this.#numbers.listedIds.clear();
+    }
+    toJson() {
+      return this.#raw.toJson();
+    }
+
     free() {
       this.#raw.free();
     }

@@ -7,6 +7,7 @@
 //! every later call, so bad input always becomes a thrown error.
 
 mod convert;
+mod delta;
 mod load;
 mod snapshot;
 mod subject;

@@ -59,7 +59,7 @@ impl Snapshot {
     /// `"stale"`. Always false for a snapshot without `expires_at` or a maximum age.
     #[wasm_bindgen(js_name = isStale)]
     pub fn is_stale(&self) -> bool {
-        self.inner.is_stale()
+        self.snap().is_stale()
     }
 }
 

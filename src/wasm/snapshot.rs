@@ -1,5 +1,6 @@
 //! The JS `Snapshot` class.
 
+use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Array, JSON, Uint8Array};
@@ -13,7 +14,19 @@ use crate::ObjectRef;
 /// A compiled ACL snapshot of one Braintrust org.
 #[wasm_bindgen]
 pub struct Snapshot {
-    pub(super) inner: Rc<crate::Snapshot>,
+    pub(super) inner: Rc<RefCell<crate::Snapshot>>,
+}
+
+/// Reads a shared snapshot. Deltas borrow it mutably only while Rust code runs (their arguments are
+/// converted before, their results after), and JS cannot run in between, so no read can meet a delta.
+pub(super) fn read(shared: &RefCell<crate::Snapshot>) -> Ref<'_, crate::Snapshot> {
+    shared.borrow()
+}
+
+impl Snapshot {
+    pub(super) fn snap(&self) -> Ref<'_, crate::Snapshot> {
+        read(&self.inner)
+    }
 }
 
 #[wasm_bindgen]
@@ -54,25 +67,25 @@ impl Snapshot {
     }
 
     pub(super) fn load(loaded: Result<crate::Snapshot, crate::SnapshotError>) -> Result<Snapshot, JsValue> {
-        loaded.map(|s| Snapshot { inner: Rc::new(s) }).map_err(|e| convert::snapshot_error(&e))
+        loaded.map(|s| Snapshot { inner: Rc::new(RefCell::new(s)) }).map_err(|e| convert::snapshot_error(&e))
     }
 
     /// The rows skipped (or kept with a caveat) while loading.
     #[wasm_bindgen(getter, unchecked_return_type = "Warning[]")]
     pub fn warnings(&self) -> JsValue {
-        convert::warnings(self.inner.warnings())
+        convert::warnings(self.snap().warnings())
     }
 
     /// The id of the org the snapshot describes.
     #[wasm_bindgen(getter, js_name = orgId)]
     pub fn org_id(&self) -> String {
-        self.inner.org_id().to_owned()
+        self.snap().org_id().to_owned()
     }
 
     /// The org's members: `{ id, kind }` with kind `"user"` or `"service_account"`.
     #[wasm_bindgen(unchecked_return_type = "Principal[]")]
     pub fn principals(&self) -> Array {
-        self.inner
+        self.snap()
             .principals()
             .map(|p| {
                 let o = js_sys::Object::new();
@@ -90,7 +103,7 @@ impl Snapshot {
         #[wasm_bindgen(js_name = principalId, unchecked_param_type = "string")] principal_id: JsValue,
     ) -> Result<JsValue, JsValue> {
         let principal = convert::string(&principal_id, "principalId")?;
-        Ok(convert::capabilities(&self.inner.capabilities(&principal)))
+        Ok(convert::capabilities(&self.snap().capabilities(&principal)))
     }
 
     /// Resolves a principal once, for many checks.
@@ -99,7 +112,7 @@ impl Snapshot {
         #[wasm_bindgen(js_name = principalId, unchecked_param_type = "string")] principal_id: JsValue,
     ) -> Result<Subject, JsValue> {
         let principal = convert::string(&principal_id, "principalId")?;
-        Ok(Subject::new(Rc::clone(&self.inner), self.inner.subject(&principal).key()))
+        Ok(Subject::new(Rc::clone(&self.inner), self.snap().subject(&principal).key()))
     }
 
     /// Whether the principal holds the permission on the object.
@@ -113,7 +126,7 @@ impl Snapshot {
         let principal = convert::string(&principal_id, "principalId")?;
         let permission = convert::permission(&permission)?;
         let (object_type, id) = convert::object(&object_type, &object_id, convert::OBJECT)?;
-        Ok(self.inner.can(&principal, permission, &ObjectRef::new(object_type, &id)))
+        Ok(self.snap().can(&principal, permission, &ObjectRef::new(object_type, &id)))
     }
 
     /// Every permission the principal holds on the object, in canonical order.
@@ -126,7 +139,7 @@ impl Snapshot {
     ) -> Result<Array, JsValue> {
         let principal = convert::string(&principal_id, "principalId")?;
         let (object_type, id) = convert::object(&object_type, &object_id, convert::OBJECT)?;
-        Ok(convert::permission_names(self.inner.effective(&principal, &ObjectRef::new(object_type, &id))))
+        Ok(convert::permission_names(self.snap().effective(&principal, &ObjectRef::new(object_type, &id))))
     }
 
     /// Whether the principal may create an object of `childType` directly under the parent.
@@ -141,7 +154,7 @@ impl Snapshot {
         let principal = convert::string(&principal_id, "principalId")?;
         let child = convert::object_type(&child_type, "childType")?;
         let (parent_type, id) = convert::object(&parent_type, &parent_id, convert::PARENT)?;
-        Ok(self.inner.can_create(&principal, &child, &ObjectRef::new(parent_type, &id)))
+        Ok(self.snap().can_create(&principal, &child, &ObjectRef::new(parent_type, &id)))
     }
 
     /// Why the principal does or does not hold the permission on the object.
@@ -156,7 +169,7 @@ impl Snapshot {
         let principal = convert::string(&principal_id, "principalId")?;
         let permission = convert::permission(&permission)?;
         let (object_type, id) = convert::object(&object_type, &object_id, convert::OBJECT)?;
-        Ok(convert::explanation(&self.inner.explain(&principal, permission, &ObjectRef::new(object_type, &id))))
+        Ok(convert::explanation(&self.snap().explain(&principal, permission, &ObjectRef::new(object_type, &id))))
     }
 
     /// Why the principal may or may not create an object of `childType` directly under the parent.
@@ -172,7 +185,7 @@ impl Snapshot {
         let child = convert::object_type(&child_type, "childType")?;
         let (parent_type, id) = convert::object(&parent_type, &parent_id, convert::PARENT)?;
         let parent = ObjectRef::new(parent_type, &id);
-        Ok(convert::explanation(&self.inner.explain_create(&principal, &child, &parent)))
+        Ok(convert::explanation(&self.snap().explain_create(&principal, &child, &parent)))
     }
 
     /// The ids of every member who holds the permission on the object.
@@ -185,7 +198,7 @@ impl Snapshot {
     ) -> Result<Array, JsValue> {
         let permission = convert::permission(&permission)?;
         let (object_type, id) = convert::object(&object_type, &object_id, convert::OBJECT)?;
-        Ok(convert::strings(self.inner.who_can(permission, &ObjectRef::new(object_type, &id))))
+        Ok(convert::strings(self.snap().who_can(permission, &ObjectRef::new(object_type, &id))))
     }
 
     /// The ids of every listed, live object of the type on which the principal holds the permission.
@@ -199,7 +212,7 @@ impl Snapshot {
         let principal = convert::string(&principal_id, "principalId")?;
         let permission = convert::permission(&permission)?;
         let object_type = convert::object_type(&object_type, "objectType")?;
-        Ok(convert::strings(self.inner.accessible(&principal, permission, &object_type)))
+        Ok(convert::strings(self.snap().accessible(&principal, permission, &object_type)))
     }
 
     /// The ids of every listed, live object of the type, in snapshot order (the order `accessible` keeps).
@@ -209,7 +222,7 @@ impl Snapshot {
         #[wasm_bindgen(js_name = objectType, unchecked_param_type = "ObjectType")] object_type: JsValue,
     ) -> Result<Array, JsValue> {
         let object_type = convert::object_type(&object_type, "objectType")?;
-        Ok(convert::strings(self.inner.listed_ids(&object_type)))
+        Ok(convert::strings(self.snap().listed_ids(&object_type)))
     }
 
     /// `accessible` as positions in `listedIds(objectType)`, for the JS side to map through its copy.
@@ -224,7 +237,7 @@ impl Snapshot {
         let permission = convert::permission(&permission)?;
         let object_type = convert::object_type(&object_type, "objectType")?;
         let mut positions = Vec::new();
-        self.inner.subject(&principal).accessible_positions(permission, &object_type, &mut positions);
+        self.snap().subject(&principal).accessible_positions(permission, &object_type, &mut positions);
         Ok(positions)
     }
 
@@ -245,7 +258,7 @@ impl Snapshot {
         #[wasm_bindgen(js_name = principalId, unchecked_param_type = "string")] principal_id: JsValue,
     ) -> Result<i32, JsValue> {
         let principal = convert::string(&principal_id, "principalId")?;
-        Ok(self.inner.principal_number(&principal).and_then(|n| i32::try_from(n).ok()).unwrap_or(-1))
+        Ok(self.snap().principal_number(&principal).and_then(|n| i32::try_from(n).ok()).unwrap_or(-1))
     }
 
     /// The node number of an object, or -1 when it has none (then ask by id).
@@ -255,12 +268,12 @@ impl Snapshot {
         #[wasm_bindgen(js_name = objectType, unchecked_param_type = "ObjectType")] object_type: JsValue,
         #[wasm_bindgen(js_name = objectId, unchecked_param_type = "string")] object_id: JsValue,
     ) -> Result<i32, JsValue> {
-        convert::object_node(&self.inner, &object_type, &object_id)
+        convert::object_node(&self.snap(), &object_type, &object_id)
     }
 
     /// The permission bits member `principal` holds on node `node` (numbers that name nothing hold 0).
     #[wasm_bindgen(js_name = effectiveOfNode, skip_typescript)]
     pub fn effective_of_node(&self, principal: u32, node: u32) -> u8 {
-        self.inner.subject_by_number(principal).effective_of_node(node).bits()
+        self.snap().subject_by_number(principal).effective_of_node(node).bits()
     }
 }

@@ -1,5 +1,6 @@
 //! The JS `Subject` class: one principal, resolved once.
 
+use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Array, Uint8Array};
@@ -12,17 +13,18 @@ use crate::{ObjectRef, PermissionSet, SubjectKey};
 /// valid after `snapshot.free()`.
 #[wasm_bindgen]
 pub struct Subject {
-    snapshot: Rc<crate::Snapshot>,
+    snapshot: Rc<RefCell<crate::Snapshot>>,
     key: SubjectKey,
 }
 
 impl Subject {
-    pub(crate) fn new(snapshot: Rc<crate::Snapshot>, key: SubjectKey) -> Subject {
+    pub(crate) fn new(snapshot: Rc<RefCell<crate::Snapshot>>, key: SubjectKey) -> Subject {
         Subject { snapshot, key }
     }
 
-    fn core(&self) -> crate::Subject<'_> {
-        self.snapshot.subject_by_key(self.key)
+    /// The snapshot as it is now, deltas included: a subject sees every change made after it was taken.
+    fn snap(&self) -> Ref<'_, crate::Snapshot> {
+        super::snapshot::read(&self.snapshot)
     }
 }
 
@@ -31,13 +33,13 @@ impl Subject {
     /// The principal's id, or `undefined` when it is not a member of the org.
     #[wasm_bindgen(getter, js_name = principalId)]
     pub fn principal_id(&self) -> Option<String> {
-        self.core().principal_id().map(str::to_owned)
+        self.snap().subject_by_key(self.key).principal_id().map(str::to_owned)
     }
 
     /// Whether the principal is a user or service account of the org.
     #[wasm_bindgen(getter, js_name = isMember)]
     pub fn is_member(&self) -> bool {
-        self.core().is_member()
+        self.snap().subject_by_key(self.key).is_member()
     }
 
     /// Whether the principal holds the permission on the object.
@@ -49,7 +51,7 @@ impl Subject {
     ) -> Result<bool, JsValue> {
         let permission = convert::permission(&permission)?;
         let (object_type, id) = convert::object(&object_type, &object_id, convert::OBJECT)?;
-        Ok(self.core().can(permission, &ObjectRef::new(object_type, &id)))
+        Ok(self.snap().subject_by_key(self.key).can(permission, &ObjectRef::new(object_type, &id)))
     }
 
     /// Every permission the principal holds on the object, in canonical order.
@@ -60,7 +62,7 @@ impl Subject {
         #[wasm_bindgen(js_name = objectId, unchecked_param_type = "string")] object_id: JsValue,
     ) -> Result<Array, JsValue> {
         let (object_type, id) = convert::object(&object_type, &object_id, convert::OBJECT)?;
-        Ok(convert::permission_names(self.core().effective(&ObjectRef::new(object_type, &id))))
+        Ok(convert::permission_names(self.snap().subject_by_key(self.key).effective(&ObjectRef::new(object_type, &id))))
     }
 
     /// The effective permissions on many objects of one type, one byte each: bit 0 `create`, 1 `read`,
@@ -74,7 +76,7 @@ impl Subject {
         let object_type = convert::object_type(&object_type, "objectType")?;
         let ids = convert::strings_from(&object_ids, "objectIds")?;
         let mut sets = Vec::with_capacity(ids.len());
-        self.core().effective_batch(&object_type, &ids, &mut sets);
+        self.snap().subject_by_key(self.key).effective_batch(&object_type, &ids, &mut sets);
         let bytes: Vec<u8> = sets.iter().map(PermissionSet::bits).collect();
         Ok(Uint8Array::from(bytes.as_slice()))
     }
@@ -89,7 +91,7 @@ impl Subject {
     ) -> Result<bool, JsValue> {
         let child = convert::object_type(&child_type, "childType")?;
         let (parent_type, id) = convert::object(&parent_type, &parent_id, convert::PARENT)?;
-        Ok(self.core().can_create(&child, &ObjectRef::new(parent_type, &id)))
+        Ok(self.snap().subject_by_key(self.key).can_create(&child, &ObjectRef::new(parent_type, &id)))
     }
 
     /// The ids of every listed, live object of the type on which the principal holds the permission.
@@ -101,7 +103,7 @@ impl Subject {
     ) -> Result<Array, JsValue> {
         let permission = convert::permission(&permission)?;
         let object_type = convert::object_type(&object_type, "objectType")?;
-        Ok(convert::strings(self.core().accessible(permission, &object_type)))
+        Ok(convert::strings(self.snap().subject_by_key(self.key).accessible(permission, &object_type)))
     }
 
     /// `accessible` as positions in `Snapshot.listedIds(objectType)`, for the JS side to map through its copy.
@@ -114,7 +116,7 @@ impl Subject {
         let permission = convert::permission(&permission)?;
         let object_type = convert::object_type(&object_type, "objectType")?;
         let mut positions = Vec::new();
-        self.core().accessible_positions(permission, &object_type, &mut positions);
+        self.snap().subject_by_key(self.key).accessible_positions(permission, &object_type, &mut positions);
         Ok(positions)
     }
 
@@ -123,7 +125,7 @@ impl Subject {
     #[wasm_bindgen(js_name = listedIds, skip_typescript)]
     pub fn listed_ids(&self, #[wasm_bindgen(js_name = objectType)] object_type: JsValue) -> Result<Array, JsValue> {
         let object_type = convert::object_type(&object_type, "objectType")?;
-        Ok(convert::strings(self.snapshot.listed_ids(&object_type)))
+        Ok(convert::strings(self.snap().listed_ids(&object_type)))
     }
 
     /// Why the principal may or may not create an object of `childType` directly under the parent.
@@ -136,13 +138,15 @@ impl Subject {
     ) -> Result<JsValue, JsValue> {
         let child = convert::object_type(&child_type, "childType")?;
         let (parent_type, id) = convert::object(&parent_type, &parent_id, convert::PARENT)?;
-        Ok(convert::explanation(&self.core().explain_create(&child, &ObjectRef::new(parent_type, &id))))
+        Ok(convert::explanation(
+            &self.snap().subject_by_key(self.key).explain_create(&child, &ObjectRef::new(parent_type, &id)),
+        ))
     }
 
     /// The checkboxes of Braintrust's permission-group editor, filled in for the principal.
     #[wasm_bindgen(unchecked_return_type = "Capabilities")]
     pub fn capabilities(&self) -> JsValue {
-        convert::capabilities(&self.core().capabilities())
+        convert::capabilities(&self.snap().subject_by_key(self.key).capabilities())
     }
 
     /// Why the principal does or does not hold the permission on the object.
@@ -155,7 +159,9 @@ impl Subject {
     ) -> Result<JsValue, JsValue> {
         let permission = convert::permission(&permission)?;
         let (object_type, id) = convert::object(&object_type, &object_id, convert::OBJECT)?;
-        Ok(convert::explanation(&self.core().explain(permission, &ObjectRef::new(object_type, &id))))
+        Ok(convert::explanation(
+            &self.snap().subject_by_key(self.key).explain(permission, &ObjectRef::new(object_type, &id)),
+        ))
     }
 
     /// The node number of an object, or -1 when it has none (as `Snapshot.objectNode`, usable after the
@@ -166,14 +172,14 @@ impl Subject {
         #[wasm_bindgen(js_name = objectType)] object_type: JsValue,
         #[wasm_bindgen(js_name = objectId)] object_id: JsValue,
     ) -> Result<i32, JsValue> {
-        convert::object_node(&self.snapshot, &object_type, &object_id)
+        convert::object_node(&self.snap(), &object_type, &object_id)
     }
 
     /// The permission bits the principal holds on node `node` (see `Snapshot.objectNode`); a number that
     /// names no node holds 0.
     #[wasm_bindgen(js_name = effectiveOfNode, skip_typescript)]
     pub fn effective_of_node(&self, node: u32) -> u8 {
-        self.core().effective_of_node(node).bits()
+        self.snap().subject_by_key(self.key).effective_of_node(node).bits()
     }
 
     /// `effectiveOfNode` for many nodes in one call, one byte each; negative entries (objects without a
@@ -181,7 +187,7 @@ impl Subject {
     #[wasm_bindgen(js_name = effectiveOfNodes, skip_typescript)]
     pub fn effective_of_nodes(&self, nodes: &[i32]) -> Vec<u8> {
         let mut sets = Vec::with_capacity(nodes.len());
-        self.core().effective_of_nodes(nodes, &mut sets);
+        self.snap().subject_by_key(self.key).effective_of_nodes(nodes, &mut sets);
         sets.iter().map(PermissionSet::bits).collect()
     }
 }

@@ -42,7 +42,9 @@ export type WarningCode =
 export type ErrorCode =
   | "invalid_json" | "nesting_too_deep" | "wrong_type" | "duplicate_key" | "missing_org_id"
   | "limit_exceeded" | "invalid_timestamp" | "clock_skew" | "stale" | "bad_signature" | "bad_public_key"
-  | "invalid_option" | "invalid_string" | "unknown_permission";
+  | "invalid_option" | "invalid_string" | "unknown_permission" | "busy"
+  /** A refused delta carries the code of the warning its row would get at load, e.g. "unknown_group". */
+  | WarningCode;
 
 /** Bounds on a snapshot document; exceeding one throws `limit_exceeded` naming the limit. Each defaults to
  *  a value that takes the largest benchmark org (1M ACL rows, 374 MB) with room to spare. */
@@ -149,9 +151,11 @@ export interface SnapshotDocument {
 export interface OrgRow { id: string; name?: string; [field: string]: unknown }
 export interface UserRow {
   id: string; given_name?: string | null; family_name?: string | null; email?: string | null;
-  avatar_url?: string | null; created?: string | null; [field: string]: unknown;
+  avatar_url?: string | null; created?: string | null;
+  /** Set: the user is no longer a member (denied everything; references to it stay valid). */
+  deleted_at?: string | null; [field: string]: unknown;
 }
-export interface ServiceAccountRow { id: string; name?: string | null; [field: string]: unknown }
+export interface ServiceAccountRow { id: string; name?: string | null; deleted_at?: string | null; [field: string]: unknown }
 export interface GroupRow {
   id: string; org_id?: string | null; name: string; description?: string | null; user_id?: string | null;
   created?: string | null; deleted_at?: string | null;
@@ -182,4 +186,28 @@ export interface AclRow {
   permission?: Permission | null; role_id?: string | null;
   restrict_object_type?: ObjectTypeName | null; created?: string | null; [field: string]: unknown;
 }
+
+/** An ACL as `POST /v1/acl/batch_update` takes it. Without `id`, an added ACL gets
+ *  "delta:<object_type>/<object_id>/<user:…|group:…>/<permission|role:…>[/<restrict_object_type>]". */
+export interface AclItem {
+  id?: string; object_type: ObjectTypeName; object_id: string; _object_org_id?: string;
+  user_id?: string | null; group_id?: string | null;
+  permission?: Permission | null; role_id?: string | null;
+  restrict_object_type?: ObjectTypeName | null; [field: string]: unknown;
+}
+/** The body of `POST /v1/acl/batch_update`: adds first, then removes; identity is the spec §3.1 tuple. */
+export interface AclBatch { add_acls?: AclItem[] | null; remove_acls?: AclItem[] | null }
+/** The body of `PATCH /v1/group/{id}` (other fields such as `name` are accepted and ignored). */
+export interface GroupPatch {
+  add_member_users?: string[] | null; remove_member_users?: string[] | null;
+  add_member_groups?: string[] | null; remove_member_groups?: string[] | null; [field: string]: unknown;
+}
+/** The body of `PATCH /v1/role/{id}`. */
+export interface RolePatch {
+  add_member_permissions?: RolePermission[] | null; remove_member_permissions?: RolePermission[] | null;
+  add_member_roles?: string[] | null; remove_member_roles?: string[] | null; [field: string]: unknown;
+}
+/** The sections `upsert` takes rows for. */
+export type UpsertSection =
+  | "users" | "service_accounts" | "groups" | "roles" | "projects" | "project_groups" | "objects";
 "#;

@@ -4,15 +4,20 @@ import init, {
   initSync,
   Snapshot,
   Subject,
+  type AclBatch,
+  type AclItem,
   type Capabilities,
   type Explanation,
   type GrantPath,
+  type GroupPatch,
   type Limits,
   type LoadOptions,
   type ObjectType,
   type Permission,
   type PermevalError,
+  type RolePatch,
   type SnapshotDocument,
+  type UpsertSection,
   type Warning,
 } from 'permeval';
 
@@ -99,6 +104,27 @@ export async function usage(text: string, bytes: Uint8Array, module: WebAssembly
     void refused;
     void where;
   }
+
+  // Live snapshots: Braintrust's write shapes, typed.
+  const batch: AclBatch = {
+    add_acls: [{ object_type: 'project', object_id: 'P1', group_id: 'G_DS', permission: 'read' }],
+    remove_acls: [{ object_type: 'project', object_id: 'P1', user_id: 'U_BOB', role_id: 'R_DS' }],
+  };
+  snap.applyAclBatch(batch);
+  snap.patchGroup('G_DS', { add_member_users: ['U_BOB'], name: 'data-sci' } satisfies GroupPatch);
+  snap.patchRole('R_DS', { add_member_permissions: [{ permission: 'delete', restrict_object_type: 'dataset' }] } satisfies RolePatch);
+  const section: UpsertSection = 'objects';
+  snap.upsert(section, [{ type: 'experiment', id: 'E9', project_id: 'P1' }]);
+  snap.upsert('users', [{ id: 'U_BOB', deleted_at: '2026-11-28T10:00:00Z' }]);
+  const version: number = snap.version;
+  const written: string = snap.toJson();
+  // @ts-expect-error: a misspelt permission in an added ACL
+  snap.applyAclBatch({ add_acls: [{ object_type: 'project', object_id: 'P1', user_id: 'U', permission: 'raed' }] });
+  // @ts-expect-error: no such section
+  snap.upsert('tables', []);
+  const item: AclItem = { object_type: 'org_project', object_id: 'O', user_id: 'U_BOB', permission: 'read' };
+  const rejected = (e: PermevalError): boolean => e.code === 'unknown_group' || e.code === 'busy';
+  void [version, written, item, rejected];
 
   void [canEditScorers, invite, firstCode, allowed, perms, created, who, ids, masks, mine, member, later];
   snap.free();

@@ -1,0 +1,105 @@
+// Live snapshots from JS: deltas change the answers of the snapshot and of subjects taken before them,
+// through the cached-number path as well as the string path; a refused delta changes nothing; toJson
+// loads back to the same answers. The exhaustive property (random sequences against fresh loads) is the
+// native `deltas` test and the wasm suite's; this file holds the JS layer's caches to it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+
+import { Snapshot } from 'permeval';
+
+const fixture = readFileSync(new URL('../fixtures/spec_example.json', import.meta.url), 'utf8');
+const PERMISSIONS = ['create', 'read', 'update', 'delete', 'create_acls', 'read_acls', 'update_acls', 'delete_acls'];
+const PRINCIPALS = ['U_ALICE', 'U_BOB', 'U_CAROL', 'SA_CI', 'U_NEW'];
+const OBJECTS = [
+  ['experiment', 'E1'], ['experiment', 'E2'], ['dataset', 'D1'], ['project', 'P1'], ['project', 'P2'],
+  ['project_log', 'P2'], ['project_group', 'PG1'], ['organization', 'O'], ['group', 'G_DS'],
+];
+
+/** Every answer the snapshot gives, asked twice (the second time from the number cache). */
+function answers(snap) {
+  const out = {};
+  for (const p of PRINCIPALS) {
+    for (const [type, id] of OBJECTS) {
+      const eff = snap.effective(p, type, id);
+      assert.deepEqual(snap.effective(p, type, id), eff);
+      out[`${p} ${type}/${id}`] = eff.join(',');
+    }
+    for (const type of ['experiment', 'project', 'project_log']) out[`${p} accessible ${type}`] = snap.accessible(p, 'read', type).join(',');
+  }
+  out.principals = JSON.stringify(snap.principals());
+  return out;
+}
+
+test('an ACL batch changes the answers of the snapshot and of a subject taken before it', () => {
+  const snap = Snapshot.fromJson(fixture);
+  const dave = snap.subject('U_BOB');
+  assert.equal(dave.can('delete_acls', 'project', 'P1'), false); // warms the number cache
+  assert.equal(snap.can('U_BOB', 'delete_acls', 'project', 'P1'), false);
+  assert.equal(snap.version, 0);
+  snap.applyAclBatch({ add_acls: [{ object_type: 'project', object_id: 'P1', user_id: 'U_BOB', permission: 'delete_acls' }] });
+  assert.equal(snap.version, 1);
+  assert.equal(dave.can('delete_acls', 'project', 'P1'), true);
+  assert.equal(snap.can('U_BOB', 'delete_acls', 'project', 'P1'), true);
+  assert.equal(snap.can('U_BOB', 'delete_acls', 'experiment', 'E1'), true, 'cascades to the project\'s objects');
+  const why = snap.explain('U_BOB', 'delete_acls', 'project', 'P1');
+  assert.deepEqual(why.paths.map((p) => p.aclId), ['delta:project/P1/user:U_BOB/delete_acls']);
+  snap.applyAclBatch({ remove_acls: [{ object_type: 'project', object_id: 'P1', user_id: 'U_BOB', permission: 'delete_acls' }] });
+  assert.equal(dave.can('delete_acls', 'project', 'P1'), false);
+  assert.equal(snap.version, 2);
+});
+
+test('a refused delta throws a PermevalError naming the item, and changes nothing', () => {
+  const snap = Snapshot.fromJson(fixture);
+  const before = answers(snap);
+  assert.throws(
+    () => snap.applyAclBatch({
+      add_acls: [
+        { object_type: 'project', object_id: 'P2', user_id: 'U_CAROL', permission: 'update' },
+        { object_type: 'project', object_id: 'P2', group_id: 'G_NOPE', permission: 'update' },
+      ],
+    }),
+    (e) => e.name === 'PermevalError' && e.code === 'unknown_group' && e.path === 'add_acls[1].group_id',
+  );
+  assert.throws(() => snap.patchGroup('G_NOPE', { add_member_users: ['U_BOB'] }), (e) => e.code === 'unknown_group');
+  assert.throws(() => snap.upsert('objects', [{ type: 'experiment', id: 'E9', project_id: 'P404' }]),
+    (e) => e.code === 'unknown_project' && e.path === 'objects[0].project_id');
+  assert.throws(() => snap.upsert('tables', []), (e) => e.code === 'wrong_type');
+  assert.throws(() => snap.applyAclBatch(42), (e) => e.code === 'wrong_type');
+  assert.throws(() => snap.applyAclBatch({ add_acls: [{ object_type: 'project' }] }), (e) => e.code === 'missing_field');
+  const cyclic = {};
+  cyclic.self = cyclic;
+  assert.throws(() => snap.patchRole('R_DS', cyclic), (e) => e.code === 'wrong_type' && e.path === 'body');
+  assert.throws(() => snap.patchGroup(7, {}), (e) => e.code === 'wrong_type' && e.path === 'groupId');
+  assert.equal(snap.version, 0);
+  assert.deepEqual(answers(snap), before);
+});
+
+test('upserts, group and role patches reach cached numbers and listed ids; toJson loads to the same answers', () => {
+  const snap = Snapshot.fromJson(fixture);
+  const carol = snap.subject('U_CAROL');
+  assert.deepEqual(snap.accessible('U_CAROL', 'read', 'experiment'), ['E1']);
+  assert.equal(carol.can('read', 'experiment', 'E2'), false);
+  snap.upsert('objects', [{ type: 'experiment', id: 'E2', project_id: 'P1' }]);
+  assert.deepEqual(snap.accessible('U_CAROL', 'read', 'experiment'), ['E1', 'E2'], 'listed ids fetched again');
+  assert.deepEqual(carol.accessible('read', 'experiment'), ['E1', 'E2']);
+  assert.equal(carol.can('read', 'experiment', 'E2'), true);
+
+  snap.upsert('users', [{ id: 'U_NEW' }]);
+  snap.patchGroup('G_DS', { add_member_users: ['U_NEW'], name: 'renamed' });
+  assert.equal(snap.can('U_NEW', 'update', 'experiment', 'E1'), true);
+  snap.patchRole('R_DS', { remove_member_permissions: [{ permission: 'update', restrict_object_type: 'experiment' }] });
+  assert.equal(snap.can('U_NEW', 'update', 'experiment', 'E1'), false);
+  assert.equal(carol.can('update', 'experiment', 'E1'), false);
+
+  snap.upsert('projects', [{ id: 'P1', org_id: 'O', name: 'chatbot', deleted_at: '2026-11-28T10:00:00Z' }]);
+  assert.equal(carol.can('read', 'experiment', 'E1'), false, 'the cached node of E1 is dead now');
+  assert.deepEqual(snap.accessible('U_CAROL', 'read', 'experiment'), []);
+  snap.upsert('users', [{ id: 'U_NEW', deleted_at: '2026-11-28T10:00:00Z' }]);
+  assert.equal(snap.subject('U_NEW').isMember, false);
+  assert.equal(snap.version, 6);
+
+  const reloaded = Snapshot.fromJson(snap.toJson());
+  assert.deepEqual(answers(reloaded), answers(snap));
+  assert.deepEqual(reloaded.warnings, []);
+});
