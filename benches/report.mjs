@@ -10,6 +10,7 @@ const sizes = Object.keys(R.sizes);
 const PEERS = ['CASL', 'Cedar', 'casbin'];
 const us = (ns) => (ns == null ? '–' : ns >= 1e6 ? `${(ns / 1e6).toFixed(ns >= 1e8 ? 0 : 1)} ms` : `${(ns / 1e3).toFixed(ns >= 1e4 ? 1 : 3)} µs`);
 const ms = (ns) => (ns == null ? '–' : `${(ns / 1e6).toFixed(1)} ms`);
+const ms2 = (ns) => (ns == null ? "–" : `${(ns / 1e6).toFixed(2)} ms`);
 const ratio = (x, base) => (x == null || base == null ? '' : ` (${(x / base).toFixed(x / base >= 100 ? 0 : 1)}×)`);
 const cell = (sys, f, base) => {
   if (!sys) return '–';
@@ -51,6 +52,17 @@ for (const s of sizes) {
   const m = R.sizes[s].systems.permeval?.metrics;
   if (!m) continue;
   p(`| ${s} | ${us(m.subjectCan.p50)} / ${us(m.subjectCan.p99)} | ${us(m.subjectResolve.p50)} | ${us(m.effective.p50)} / ${us(m.effective.p99)} | ${us(m.explain.p50)} / ${us(m.explain.p99)} | ${ms(m.effectiveBatch.p50)} / ${ms(m.effectiveBatch.p99)} | ${(m.effectiveBatch.checksPerSecond / 1e6).toFixed(1)} M | ${ms(m.accessibleExperiment.p50)} (${m.accessibleExperiment.objects} objects) | ${ms(m.accessibleAllChildTypes.p50)} (${m.accessibleAllChildTypes.objects} objects) |`);
+}
+p();
+p(`### Deltas on a loaded snapshot (p50 / p99; each call includes JSON.stringify of its body)`);
+p();
+p(`| N | add 1k ACL rows | remove 1k ACL rows | patchGroup (one member) | upsert one object (moves project) | upsert one project (re-places objects) | toJson |`);
+p(`|---|---|---|---|---|---|---|`);
+for (const s of sizes) {
+  const m = R.sizes[s].systems.permeval?.metrics;
+  if (!m?.deltaAclAdd) continue;
+  const pp = (x) => `${ms2(x.p50)} / ${ms2(x.p99)}`;
+  p(`| ${s} | ${pp(m.deltaAclAdd)} | ${pp(m.deltaAclRemove)} | ${pp(m.deltaPatchGroup)} | ${pp(m.deltaUpsertObject)} | ${pp(m.deltaUpsertProject)} | ${ms(m.toJson.p50)} |`);
 }
 p();
 p(`### Memory after loading`);

@@ -155,6 +155,39 @@ async function workerPermeval({ bytes, text, queries, principals, agree, smoke }
     }, smoke ? 3 : 30, { warmup: 2 }),
     objects: doc.objects.length,
   };
+
+  // deltas (issue 6): a 1k-row ACL batch added, then the same batch removed, alternating so the snapshot
+  // stays the size it was loaded at; each call includes the JSON.stringify of its body, as a caller's would.
+  const batchRows = smoke ? 100 : 1000;
+  const users = doc.users.map((u) => u.id);
+  const batches = Array.from({ length: 8 }, (_, b) => Array.from({ length: batchRows }, (_, i) => ({
+    object_type: 'experiment', object_id: expIds[(b * batchRows + i) % expIds.length],
+    user_id: users[(b * 7919 + i) % users.length], permission: 'update_acls',
+  })));
+  const addT = [], removeT = [];
+  const deltaRuns = smoke ? 4 : 40;
+  for (let r = 0; r < deltaRuns + 2; r++) {
+    const rows = batches[r % batches.length];
+    let t0 = now();
+    snap.applyAclBatch({ add_acls: rows });
+    let t1 = now();
+    if (r >= 2) addT.push(Number(t1 - t0));
+    t0 = now();
+    snap.applyAclBatch({ remove_acls: rows });
+    t1 = now();
+    if (r >= 2) removeT.push(Number(t1 - t0));
+  }
+  M.deltaAclAdd = { ...summarise(addT), rows: batchRows };
+  M.deltaAclRemove = { ...summarise(removeT), rows: batchRows };
+  const group = doc.groups.find((g) => !g.deleted_at && (g.member_users ?? []).length > 0);
+  const outsider = users.find((u) => !(group.member_users ?? []).includes(u));
+  M.deltaPatchGroup = measureHeavy((i) => snap.patchGroup(group.id, i % 2 ? { remove_member_users: [outsider] } : { add_member_users: [outsider] }), smoke ? 4 : 40, { warmup: 2 });
+  const exp = doc.objects.find((o) => o.type === 'experiment');
+  const otherProject = doc.projects.find((p) => p.id !== exp.project_id && !p.deleted_at).id;
+  M.deltaUpsertObject = measureHeavy((i) => snap.upsert('objects', [{ ...exp, project_id: i % 2 ? exp.project_id : otherProject }]), smoke ? 4 : 40, { warmup: 2 });
+  const project = doc.projects.find((p) => !p.deleted_at);
+  M.deltaUpsertProject = measureHeavy((i) => snap.upsert('projects', [{ ...project, description: `v${i}` }]), smoke ? 3 : 20, { warmup: 1 });
+  M.toJson = measureHeavy(() => snap.toJson().length, smoke ? 2 : 5, { warmup: 1 });
   return res;
 }
 

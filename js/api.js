@@ -80,6 +80,7 @@ export function bind(raw) {
   class Snapshot {
     #raw;
     #numbers = new Numbers();
+    #listeners = new Set();
 
     constructor(document, internal, loaded) {
       this.#raw = internal === token ? loaded : new raw.Snapshot(document);
@@ -174,7 +175,15 @@ export function bind(raw) {
     }
     #changed() {
       this.#numbers.listedIds.clear();
+      for (const listener of [...this.#listeners]) listener();
     }
+    // Calls `listener` after every successful delta; returns the function that stops it. The shape of a
+    // store's subscribe, so React's useSyncExternalStore can take it as it is.
+    subscribe = (listener) => {
+      if (typeof listener !== 'function') throw new TypeError('permeval: subscribe(listener) takes a function');
+      this.#listeners.add(listener);
+      return () => this.#listeners.delete(listener);
+    };
     toJson() {
       return this.#raw.toJson();
     }

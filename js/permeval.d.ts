@@ -37,6 +37,14 @@ export type {
   WarningCode,
 } from './web/permeval.js';
 
+declare module './web/permeval.js' {
+  interface Snapshot {
+    /** Calls `listener` after every successful delta on this snapshot; returns the function that stops it
+     *  (the shape React's `useSyncExternalStore` takes). */
+    subscribe(listener: () => void): () => void;
+  }
+}
+
 /** Where the `.wasm` comes from when `init` is given something: a URL, a response, bytes or a module. */
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
 export type SyncInitInput = BufferSource | WebAssembly.Module;

@@ -7,10 +7,13 @@ export interface PermevalContextValue {
   snapshot: Snapshot;
   principal: string;
   subject: Subject;
+  /** The snapshot's `version`: it changes with every delta, so memoise on it. */
+  version: number;
 }
 
 export interface PermevalProviderProps {
-  /** A loaded Snapshot (after `await init()` in browsers). A new Snapshot object re-renders consumers. */
+  /** A loaded Snapshot (after `await init()` in browsers). A delta applied to it, or a new Snapshot object,
+   *  re-renders consumers. */
   snapshot: Snapshot;
   /** A user or service-account id. An unknown id is allowed: every check answers false. */
   principal: string;

@@ -2,10 +2,10 @@
 // package ships it as is. It imports nothing from 'permeval' itself: the app loads the wasm (`await init()`)
 // and builds the Snapshot, then hands it to <PermevalProvider>.
 //
-// A Snapshot never changes after loading, so the provider's props are the whole store: a new snapshot object
-// or principal is a new context value, and React re-renders the consumers. No subscription is needed (CASL's
-// useSyncExternalStore exists because its Ability mutates in place); add one if snapshots ever take deltas.
-import { createContext, createElement, useContext, useMemo } from 'react';
+// A snapshot changes in place when a delta is applied (applyAclBatch, patchGroup, …), so the provider
+// subscribes to it (useSyncExternalStore, with `snapshot.version` as the store's value) and puts the version
+// in the context: a delta, a new snapshot object or a new principal re-renders the consumers.
+import { createContext, createElement, useContext, useMemo, useSyncExternalStore } from 'react';
 
 const PermevalContext = createContext(null);
 PermevalContext.displayName = 'PermevalContext';
@@ -24,12 +24,15 @@ export function PermevalProvider({ snapshot, principal, children }) {
   if (typeof principal !== 'string') {
     throw new TypeError(`permeval/react: <PermevalProvider> needs a \`principal\` id string, not ${String(principal)}`);
   }
+  const version = useSyncExternalStore(snapshot.subscribe, () => snapshot.version);
+  // A subject sees every delta of its snapshot, so it is resolved again only for another snapshot or principal.
   const subject = useMemo(() => snapshot.subject(principal), [snapshot, principal]);
-  const value = useMemo(() => ({ snapshot, principal, subject }), [snapshot, principal, subject]);
+  const value = useMemo(() => ({ snapshot, principal, subject, version }), [snapshot, principal, subject, version]);
   return createElement(PermevalContext.Provider, { value }, children);
 }
 
-/** `{ snapshot, principal, subject }` of the nearest <PermevalProvider>; throws when there is none. */
+/** `{ snapshot, principal, subject, version }` of the nearest <PermevalProvider>; throws when there is none.
+ *  `version` changes with every delta: put it in the dependencies of anything memoised from the snapshot. */
 export function usePermeval() {
   const value = useContext(PermevalContext);
   if (value === null) throw new Error(NO_PROVIDER);
@@ -41,14 +44,14 @@ export function usePermeval() {
  * the package's `unknown_permission` error (with its "did you mean"), so typos surface in development.
  */
 export function useCan(permission, objectType, objectId) {
-  const { subject } = usePermeval();
+  const { subject, version } = usePermeval();
   if (typeof objectType !== 'string' || typeof objectId !== 'string') {
     // The wasm boundary takes strings only; say so rather than fail inside the glue.
     throw new TypeError(`permeval/react: the object type and id must be strings, not ${String(objectType)} / ${String(objectId)}`);
   }
   return useMemo(
     () => subject.can(permission, objectType, objectId),
-    [subject, permission, objectType, objectId],
+    [subject, version, permission, objectType, objectId],
   );
 }
 
@@ -62,11 +65,11 @@ export function Can({ I, on, not = false, fallback = null, children }) {
   if (on == null || on.type == null || on.id == null) {
     throw new TypeError('permeval/react: <Can> needs `on={{ type, id }}`');
   }
-  const { subject } = usePermeval();
+  const { subject, version } = usePermeval();
   const allowed = useCan(I, on.type, on.id);
   const reason = useMemo(
     () => (allowed ? null : subject.explain(I, on.type, on.id).reason),
-    [allowed, subject, I, on.type, on.id],
+    [allowed, subject, version, I, on.type, on.id],
   );
   if (typeof children === 'function') return children({ allowed, reason }) ?? null;
   return (not ? !allowed : allowed) ? (children ?? null) : fallback;

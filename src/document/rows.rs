@@ -90,12 +90,14 @@ pub(crate) struct ObjectRow<'a> {
 }
 
 /// Who an ACL grants to: exactly one of `user_id` / `group_id`.
+#[derive(PartialEq, Eq)]
 pub(crate) enum AclHolder<'a> {
     User(Cow<'a, str>),
     Group(Cow<'a, str>),
 }
 
 /// What an ACL grants: exactly one of `permission` / `role_id`.
+#[derive(PartialEq, Eq)]
 pub(crate) enum AclGrant<'a> {
     Permission(Permission),
     Role(Cow<'a, str>),
@@ -589,9 +591,13 @@ impl RowCx<'_> {
 }
 
 impl AclRow<'_> {
-    /// The row's identity tuple (spec §3.1) as text: the id an added ACL without one is given.
-    pub(crate) fn identity(&self) -> String {
-        item_id(&self.object_type, &self.object_id, &self.holder, &self.grant, self.restrict.as_ref())
+    /// Whether two rows are the same grant: the same identity tuple (spec §3.1).
+    pub(crate) fn same_grant(&self, other: &AclRow<'_>) -> bool {
+        self.object_type == other.object_type
+            && self.object_id == other.object_id
+            && self.holder == other.holder
+            && self.grant == other.grant
+            && self.restrict == other.restrict
     }
 }
 

@@ -67,6 +67,23 @@ impl Lists {
     pub(crate) fn push(&mut self, key: u32, item: u32) {
         self.added.entry(key).or_default().push(item);
     }
+
+    /// Keeps only the items of `key` that `keep` accepts. Built items are overwritten with `u32::MAX`
+    /// (which names nothing) rather than moved, so other keys' lists stay where they are.
+    pub(crate) fn retain(&mut self, key: u32, keep: impl Fn(u32) -> bool) {
+        if let Some(added) = self.added.get_mut(&key) {
+            added.retain(|&a| keep(a));
+        }
+        let (Some(&start), Some(&end)) = (self.built.starts.get(key as usize), self.built.starts.get(key as usize + 1))
+        else {
+            return;
+        };
+        for item in self.built.items.get_mut(start as usize..end as usize).unwrap_or(&mut []) {
+            if *item != u32::MAX && !keep(*item) {
+                *item = u32::MAX;
+            }
+        }
+    }
 }
 
 #[cfg(test)]

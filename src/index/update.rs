@@ -12,12 +12,13 @@
 //! what the org's groups or objects cost, never its ACL rows, and are the rare, administrative kind.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use super::closure::TooDeep;
 use super::tables::{GroupRow, Head, ObjectRow, OrgRef, ProjectGroupRow, ProjectRow, RoleRow};
 use super::{
-    Acl, Grant, GroupIx, Holder, Index, NodeIx, Place, PrincipalIx, RoleIx, TypeCode, derive, holder_key,
-    too_deep_group, too_deep_role,
+    Acl, Coverage, Grant, GroupIx, Holder, Index, NodeIx, Place, PrincipalIx, Resolved, RoleIx, TypeCode, derive,
+    holder_key, too_deep_group, too_deep_role,
 };
 use crate::document::delta::{AclBatch, Upsert};
 use crate::document::{AclGrant, AclHolder, AclRow, ErrorCode, GroupPatch, Member, RolePatch, SnapshotError};
@@ -30,10 +31,12 @@ fn rejected(code: WarningCode, message: String, path: String) -> SnapshotError {
 }
 
 /// An ACL item with its references resolved, not yet entered.
-struct Resolved<'b> {
+struct Item<'b> {
     row: &'b AclRow<'b>,
     holder: Holder,
     role: Option<RoleIx>,
+    /// Its object node and grant, when everything they name is in the index already.
+    probe: Option<(NodeIx, Grant)>,
 }
 
 impl Index {
@@ -60,17 +63,37 @@ impl Index {
         }
     }
 
-    /// Drops the cached resolution of everyone `h` reaches.
-    fn forget(&mut self, h: Holder) {
-        let members: Vec<u32> = match h {
-            Holder::Principal(p) => vec![p.0],
-            Holder::Group(g) => self.members.get(g.ix()).to_vec(),
-        };
-        for p in members {
-            if let Some(cell) = self.resolved.get_mut(p as usize) {
-                cell.take();
+    /// Calls `f` on the cached resolution of every principal `h` reaches.
+    fn each_reached(&mut self, h: Holder, mut f: impl FnMut(&mut OnceLock<Box<Resolved>>)) {
+        let Index { members, resolved, .. } = self;
+        match h {
+            Holder::Principal(p) => resolved.get_mut(p.ix()).into_iter().for_each(f),
+            Holder::Group(g) => {
+                for &p in members.get(g.ix()) {
+                    if let Some(cell) = resolved.get_mut(p as usize) {
+                        f(cell);
+                    }
+                }
             }
         }
+    }
+
+    /// Adds what a new row grants to the resolutions already made, instead of dropping them: a principal's
+    /// grants on a node are the union over its rows there, so a new row is one more union.
+    fn granted(&mut self, h: Holder, node: NodeIx, coverage: &Coverage) {
+        self.each_reached(h, |cell| {
+            if let Some(r) = cell.get_mut() {
+                r.grants.entry(node).or_default().union(coverage);
+                r.held.take();
+            }
+        });
+    }
+
+    /// Drops the cached resolution of everyone `h` reaches (a removed row cannot be subtracted from a union).
+    fn forget(&mut self, h: Holder) {
+        self.each_reached(h, |cell| {
+            cell.take();
+        });
     }
 
     fn forget_all(&mut self) {
@@ -104,7 +127,7 @@ impl Index {
     }
 
     /// The holder and role an item names, if the snapshot has them; the error says which is missing.
-    fn resolve_item<'b>(&self, row: &'b AclRow<'b>, section: &str) -> Result<Resolved<'b>, SnapshotError> {
+    fn resolve_item<'b>(&self, row: &'b AclRow<'b>, section: &str) -> Result<Item<'b>, SnapshotError> {
         let path = |field: &str| format!("{section}[{}].{field}", row.at);
         let holder = match &row.holder {
             AclHolder::User(id) => match self.principals.get(0, id) {
@@ -132,14 +155,15 @@ impl Index {
                 }
             },
         };
-        Ok(Resolved { row, holder, role })
+        Ok(Item { row, holder, role, probe: self.probe(row, role) })
     }
 
     /// `POST /v1/acl/batch_update`: adds, then removes.
     pub(crate) fn apply_acl_batch(&mut self, batch: &AclBatch<'_>) -> Result<(), SnapshotError> {
         let mut adds = Vec::with_capacity(batch.add.len());
-        // Ids claimed by this batch, with the identity of the item claiming them.
-        let mut claimed: HashMap<&str, String> = HashMap::new();
+        // Ids this batch gives, with the item giving each: two items may share an id only if they are the
+        // same grant (then the second is a no-op).
+        let mut claimed: HashMap<&str, &AclRow<'_>> = HashMap::new();
         for row in &batch.add {
             let path = |field: &str| format!("add_acls[{}].{field}", row.at);
             if let Some(other) = row.object_org_id.as_deref().filter(|o| *o != &*self.org_id) {
@@ -150,12 +174,13 @@ impl Index {
                 return Err(rejected(WarningCode::ForeignOrg, message, path("object_id")));
             }
             let item = self.resolve_item(row, "add_acls")?;
-            let identity = row.identity();
+            let id = self.acl_ids.get(0, &row.id);
             let taken = match claimed.get(&*row.id) {
-                Some(other) => *other != identity,
-                None => self.acl_ids.get(0, &row.id).and_then(|n| self.acl_rows.get(n as usize)).is_some_and(|&a| {
+                Some(other) => !other.same_grant(row),
+                None => id.and_then(|n| self.acl_rows.get(n as usize)).is_some_and(|&a| {
                     self.acl(a).is_some_and(|acl| {
-                        self.probe(row, item.role) != Some((acl.node, acl.grant)) || acl.holder != item.holder
+                        acl.holder != item.holder
+                            || item.probe.is_none_or(|(node, grant)| (node, grant) != (acl.node, acl.grant))
                     })
                 }),
             };
@@ -163,8 +188,8 @@ impl Index {
                 let message = format!("id `{}` belongs to another ACL", row.id);
                 return Err(rejected(WarningCode::DuplicateId, message, path("id")));
             }
-            claimed.insert(&row.id, identity);
-            adds.push(item);
+            claimed.insert(&row.id, row);
+            adds.push((item, id));
         }
         let mut removes = Vec::with_capacity(batch.remove.len());
         for row in &batch.remove {
@@ -174,23 +199,29 @@ impl Index {
             }
         }
 
-        for Resolved { row, holder, role } in adds {
-            let code = self.enter_type(&row.object_type);
-            let node = self.node(code, &row.object_id);
-            let restrict = row.restrict.as_ref().map(|t| self.enter_type(t));
-            let grant = match role {
-                Some(r) => Grant::Role(r, restrict),
-                None => match row.grant {
-                    AclGrant::Permission(p) => Grant::Permission(p, restrict),
-                    AclGrant::Role(_) => continue,
-                },
+        for (Item { row, holder, role, probe }, id) in adds {
+            let (node, grant) = match probe {
+                Some(found) => found,
+                None => {
+                    let code = self.enter_type(&row.object_type);
+                    let node = self.node(code, &row.object_id);
+                    let restrict = row.restrict.as_ref().map(|t| self.enter_type(t));
+                    match (role, &row.grant) {
+                        (Some(r), _) => (node, Grant::Role(r, restrict)),
+                        (None, AclGrant::Permission(p)) => (node, Grant::Permission(*p, restrict)),
+                        (None, AclGrant::Role(_)) => continue,
+                    }
+                }
             };
+            // Earlier items of this batch are in the index already, so a repeat is found here too.
             if self.find_acl(node, holder, grant).is_some() {
                 continue;
             }
-            let id = self.acl_ids.intern(0, &row.id).0;
+            let id = id.unwrap_or_else(|| self.acl_ids.intern(0, &row.id).0);
             let at = self.acls.len() as u32;
-            self.acls.push(Some(Acl { id, node, holder, grant }));
+            let acl = Acl { id, node, holder, grant };
+            let coverage = self.acl_coverage(&acl);
+            self.acls.push(Some(acl));
             if self.acl_rows.len() <= id as usize {
                 self.acl_rows.resize(id as usize + 1, u32::MAX);
             }
@@ -199,10 +230,11 @@ impl Index {
             }
             self.acls_by_node.push(node.0, at);
             self.acls_by_holder.push(holder_key(holder), at);
-            self.forget(holder);
+            self.granted(holder, node, &coverage);
         }
-        for Resolved { row, holder, role } in removes {
-            let Some((node, grant)) = self.probe(row, role) else { continue };
+        let mut touched = HashSet::new();
+        for Item { holder, probe, .. } in removes {
+            let Some((node, grant)) = probe else { continue };
             let Some(at) = self.find_acl(node, holder, grant) else { continue };
             if let Some(slot) = self.acls.get_mut(at as usize)
                 && let Some(acl) = slot.take()
@@ -210,7 +242,16 @@ impl Index {
             {
                 *id = u32::MAX;
             }
+            touched.insert((node, holder));
             self.forget(holder);
+        }
+        // Removed rows leave empty rows behind; the lists that name them drop them, so that adding and
+        // removing the same grants over and over does not grow what a lookup scans.
+        for (node, holder) in touched {
+            let live = |a: u32| self.acls.get(a as usize).is_some_and(Option::is_some);
+            let (by_node, by_holder) = (&mut self.acls_by_node, &mut self.acls_by_holder);
+            by_node.retain(node.0, live);
+            by_holder.retain(holder_key(holder), live);
         }
         Ok(())
     }

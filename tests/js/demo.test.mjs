@@ -144,6 +144,35 @@ test('a matrix cell click shows the grant chain with the right ACL id', async (t
   );
 });
 
+test('granting from the explanation panel applies a delta and re-renders without a reload; revoking undoes it', async (t) => {
+  const dave = await openDemo(t, 'U_DAVE');
+  const cell = (key, permission) => dave.locator(`[data-testid=matrix] tr[data-object="${key}"] [data-permission-cell="${permission}"]`);
+  const deleteRag = cell('experiment:E_CHAT_RAG', 'delete');
+  assert.equal(await deleteRag.getAttribute('data-allowed'), 'false');
+  assert.equal(await buttons(dave, 'object-E_CHAT_RAG', 'Delete').count(), 0);
+  const before = await matrixAnswers(dave);
+  // A marker on the window: a reload would drop it.
+  await dave.evaluate(() => { window.notReloaded = true; });
+
+  await deleteRag.click();
+  await dave.click('[data-testid=grant]');
+  await dave.waitForSelector('[data-testid=matrix] tr[data-object="experiment:E_CHAT_RAG"] [data-permission-cell="delete"][data-allowed="true"]');
+  assert.equal(await dave.textContent('[data-testid=explain-headline]'), 'Yes: Dave may delete experiment rag-v2');
+  assert.equal(
+    await dave.textContent('[data-testid=explain-chain]'),
+    'Dave directly → ACL delta:experiment/E_CHAT_RAG/user:U_DAVE/delete on experiment rag-v2 grants delete',
+  );
+  assert.equal(await buttons(dave, 'object-E_CHAT_RAG', 'Delete').count(), 1, 'the browser re-rendered too');
+  const after = await matrixAnswers(dave);
+  assert.equal([...after].filter((c, i) => c !== before[i]).length, 1, 'exactly one cell changed');
+
+  await dave.click('[data-testid=revoke]');
+  await dave.waitForSelector('[data-testid=matrix] tr[data-object="experiment:E_CHAT_RAG"] [data-permission-cell="delete"][data-allowed="false"]');
+  assert.equal(await matrixAnswers(dave), before);
+  assert.equal(await buttons(dave, 'object-E_CHAT_RAG', 'Delete').count(), 0);
+  assert.equal(await dave.evaluate(() => window.notReloaded), true, 'no reload happened');
+});
+
 test('a malformed file shows its error and the previous answers stay; warnings are listed', async (t) => {
   const page = await openDemo(t, 'U_DAVE');
   const before = await matrixAnswers(page);

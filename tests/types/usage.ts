@@ -118,6 +118,8 @@ export async function usage(text: string, bytes: Uint8Array, module: WebAssembly
   snap.upsert('users', [{ id: 'U_BOB', deleted_at: '2026-11-28T10:00:00Z' }]);
   const version: number = snap.version;
   const written: string = snap.toJson();
+  const stop: () => void = snap.subscribe(() => void snap.version);
+  stop();
   // @ts-expect-error: a misspelt permission in an added ACL
   snap.applyAclBatch({ add_acls: [{ object_type: 'project', object_id: 'P1', user_id: 'U', permission: 'raed' }] });
   // @ts-expect-error: no such section

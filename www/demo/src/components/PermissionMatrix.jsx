@@ -21,10 +21,11 @@ function effectiveBits(subject, objects) {
 }
 
 export function PermissionMatrix({ onPickObject }) {
-  const { subject, principal } = usePermeval();
+  const { subject, principal, version } = usePermeval();
   const catalog = useCatalog();
   const { selected, select } = useSelection();
-  const bits = useMemo(() => effectiveBits(subject, catalog.allObjects), [subject, catalog]);
+  // `version` changes with every delta (the grant and revoke buttons of the explanation panel apply one).
+  const bits = useMemo(() => effectiveBits(subject, catalog.allObjects), [subject, catalog, version]);
   const who = catalog.person(principal).name;
 
   return (

@@ -9,12 +9,12 @@ import { MatrixCell } from './MatrixCell.jsx';
 import { PermissionHeader } from './PermissionHeader.jsx';
 
 export function WhoCanMatrix({ object, principals, onPickObject }) {
-  const { snapshot } = usePermeval();
+  const { snapshot, version } = usePermeval();
   const catalog = useCatalog();
   const { selected, select } = useSelection();
   const holders = useMemo(
     () => Object.fromEntries(PERMISSIONS.map((p) => [p, new Set(snapshot.whoCan(p, object.type, object.id))])),
-    [snapshot, object.type, object.id],
+    [snapshot, version, object.type, object.id],
   );
 
   return (
