@@ -15,6 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use super::closure::TooDeep;
+use super::derive::{GroupRelations, RoleRelations};
 use super::tables::{GroupRow, Head, ObjectRow, OrgRef, ProjectGroupRow, ProjectRow, RoleRow};
 use super::{
     Acl, Coverage, Grant, GroupIx, Holder, Index, NodeIx, Place, PrincipalIx, Resolved, RoleIx, TypeCode, derive,
@@ -89,16 +90,71 @@ impl Index {
         });
     }
 
-    /// Drops the cached resolution of everyone `h` reaches (a removed row cannot be subtracted from a union).
+    /// Recomputes, in the resolutions already made, what everyone `h` reaches holds on `node` after a row
+    /// there was removed (a union cannot be subtracted from): the union over the rows left on `node` that
+    /// each one holds.
+    fn ungranted(&mut self, h: Holder, node: NodeIx) {
+        let reached: Vec<u32> = match h {
+            Holder::Principal(p) => vec![p.0],
+            Holder::Group(g) => self.members.get(g.ix()).to_vec(),
+        };
+        for p in reached {
+            let p = PrincipalIx(p);
+            if self.resolved.get(p.ix()).and_then(OnceLock::get).is_none() {
+                continue;
+            }
+            let mut coverage = Coverage::default();
+            for acl in self.acls_by_node.get(node.ix()).filter_map(|&a| self.acl(a)) {
+                let holds = match acl.holder {
+                    Holder::Principal(q) => q == p,
+                    Holder::Group(g) => self.is_member(p, g),
+                };
+                if holds {
+                    coverage.union(&self.acl_coverage(acl));
+                }
+            }
+            if let Some(r) = self.resolved.get_mut(p.ix()).and_then(OnceLock::get_mut) {
+                if coverage == Coverage::default() {
+                    r.grants.remove(&node);
+                } else {
+                    r.grants.insert(node, coverage);
+                }
+                r.held.take();
+            }
+        }
+    }
+
+    /// Drops the cached resolution of everyone `h` reaches.
     fn forget(&mut self, h: Holder) {
         self.each_reached(h, |cell| {
             cell.take();
         });
     }
 
-    fn forget_all(&mut self) {
-        for cell in &mut self.resolved {
-            cell.take();
+    /// Puts new group relations in place and drops the resolutions of the principals whose groups changed
+    /// (a member's grants are the union over its groups; the others keep theirs).
+    fn commit_groups(&mut self, relations: GroupRelations) {
+        let old = std::mem::take(&mut self.member_of);
+        self.set_groups(relations);
+        for (p, cell) in self.resolved.iter_mut().enumerate() {
+            if old.get(p) != self.member_of.get(p) {
+                cell.take();
+            }
+        }
+    }
+
+    /// Puts new role relations in place and drops the resolutions reached by a row granting a role whose
+    /// contents changed.
+    fn commit_roles(&mut self, relations: RoleRelations) {
+        let old = std::mem::take(&mut self.role_coverage);
+        self.set_roles(relations);
+        let changed: Vec<bool> = self.role_coverage.iter().enumerate().map(|(r, c)| old.get(r) != Some(c)).collect();
+        let holders: HashSet<Holder> = (self.acls.iter().flatten())
+            .filter(|acl| matches!(acl.grant, Grant::Role(r, _) if changed.get(r.ix()).copied().unwrap_or(false)))
+            .map(|acl| acl.holder)
+            .collect();
+        for h in holders {
+            self.forget(h);
         }
     }
 
@@ -243,7 +299,7 @@ impl Index {
                 *id = u32::MAX;
             }
             touched.insert((node, holder));
-            self.forget(holder);
+            self.ungranted(holder, node);
         }
         // Removed rows leave empty rows behind; the lists that name them drop them, so that adding and
         // removing the same grants over and over does not grow what a lookup scans.
@@ -351,8 +407,7 @@ impl Index {
             too_deep_group(name, &self.limits, String::new())
         })?;
         self.tables.groups = rows;
-        self.set_groups(relations);
-        self.forget_all();
+        self.commit_groups(relations);
         Ok(())
     }
 
@@ -362,8 +417,7 @@ impl Index {
             too_deep_role(name, &self.limits, String::new())
         })?;
         self.tables.roles = rows;
-        self.set_roles(relations);
-        self.forget_all();
+        self.commit_roles(relations);
         Ok(())
     }
 
@@ -469,8 +523,7 @@ impl Index {
             }
         }
         self.tables.groups = table;
-        self.set_groups(relations);
-        self.forget_all();
+        self.commit_groups(relations);
         derive::places(self);
         Ok(())
     }
@@ -520,8 +573,7 @@ impl Index {
             }
         }
         self.tables.roles = table;
-        self.set_roles(relations);
-        self.forget_all();
+        self.commit_roles(relations);
         derive::places(self);
         Ok(())
     }
