@@ -80,13 +80,19 @@ fn body<'a, T>(
     validate: impl FnOnce(&mut RowCx<'_>, Row<'a>) -> Result<T, rows::Skip>,
 ) -> Result<T, SnapshotError> {
     let mut out = None;
+    let mut not_object = None;
     read(text, limits, |de, tracker, warnings| {
-        let row = RowReader { fields, tracker }.deserialize(de)?;
-        out = validate(&mut RowCx { section: "", at: 0, warnings }, row).ok();
+        match (RowReader { fields, tracker }).deserialize(de)? {
+            Row::NotObject(kind) => not_object = Some(kind),
+            row => out = validate(&mut RowCx { section: "", at: 0, warnings }, row).ok(),
+        }
         Ok(())
     })?;
     // A body the validator refused has left a warning, so `read` has failed already.
-    out.ok_or_else(|| SnapshotError::new(ErrorCode::WrongType, "the body must be a JSON object", ""))
+    out.ok_or_else(|| {
+        let kind = not_object.unwrap_or("not an object");
+        SnapshotError::new(ErrorCode::WrongType, format!("the body must be a JSON object, found {kind}"), "")
+    })
 }
 
 /// Rows for `section` (one of [`UPSERT_SECTIONS`]): a JSON array of rows of that section's shape.

@@ -90,14 +90,14 @@ pub(crate) struct ObjectRow<'a> {
 }
 
 /// Who an ACL grants to: exactly one of `user_id` / `group_id`.
-#[derive(PartialEq, Eq)]
+#[derive(PartialEq, Eq, Hash)]
 pub(crate) enum AclHolder<'a> {
     User(Cow<'a, str>),
     Group(Cow<'a, str>),
 }
 
 /// What an ACL grants: exactly one of `permission` / `role_id`.
-#[derive(PartialEq, Eq)]
+#[derive(PartialEq, Eq, Hash)]
 pub(crate) enum AclGrant<'a> {
     Permission(Permission),
     Role(Cow<'a, str>),
@@ -591,13 +591,15 @@ impl RowCx<'_> {
 }
 
 impl AclRow<'_> {
-    /// Whether two rows are the same grant: the same identity tuple (spec §3.1).
-    pub(crate) fn same_grant(&self, other: &AclRow<'_>) -> bool {
-        self.object_type == other.object_type
-            && self.object_id == other.object_id
-            && self.holder == other.holder
-            && self.grant == other.grant
-            && self.restrict == other.restrict
+    /// The row's grant — its identity tuple (spec §3.1) — as a key for a set.
+    pub(crate) fn grant_key(&self) -> (&str, &str, &AclHolder<'_>, &AclGrant<'_>, Option<&str>) {
+        (
+            self.object_type.as_str(),
+            &self.object_id,
+            &self.holder,
+            &self.grant,
+            self.restrict.as_ref().map(ObjectType::as_str),
+        )
     }
 }
 

@@ -11,7 +11,7 @@
 //! re-derived whole through [`derive`], and projects and project groups re-place every object: those cost
 //! what the org's groups or objects cost, never its ACL rows, and are the rare, administrative kind.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use super::closure::TooDeep;
@@ -217,9 +217,11 @@ impl Index {
     /// `POST /v1/acl/batch_update`: adds, then removes.
     pub(crate) fn apply_acl_batch(&mut self, batch: &AclBatch<'_>) -> Result<(), SnapshotError> {
         let mut adds = Vec::with_capacity(batch.add.len());
-        // Ids this batch gives, with the item giving each: two items may share an id only if they are the
-        // same grant (then the second is a no-op).
-        let mut claimed: HashMap<&str, &AclRow<'_>> = HashMap::new();
+        // Loading checks a row's grant before its id: a grant that is there already (in the snapshot, or
+        // earlier in this batch) is a no-op whatever id it comes with. Otherwise its id must be free: not
+        // a live row's, not an earlier item's.
+        let mut grants = HashSet::new();
+        let mut claimed = HashSet::new();
         for row in &batch.add {
             let path = |field: &str| format!("add_acls[{}].{field}", row.at);
             if let Some(other) = row.object_org_id.as_deref().filter(|o| *o != &*self.org_id) {
@@ -230,21 +232,16 @@ impl Index {
                 return Err(rejected(WarningCode::ForeignOrg, message, path("object_id")));
             }
             let item = self.resolve_item(row, "add_acls")?;
+            let there = item.probe.is_some_and(|(node, grant)| self.find_acl(node, item.holder, grant).is_some());
+            if there || !grants.insert(row.grant_key()) {
+                continue;
+            }
             let id = self.acl_ids.get(0, &row.id);
-            let taken = match claimed.get(&*row.id) {
-                Some(other) => !other.same_grant(row),
-                None => id.and_then(|n| self.acl_rows.get(n as usize)).is_some_and(|&a| {
-                    self.acl(a).is_some_and(|acl| {
-                        acl.holder != item.holder
-                            || item.probe.is_none_or(|(node, grant)| (node, grant) != (acl.node, acl.grant))
-                    })
-                }),
-            };
-            if taken {
+            let held = id.and_then(|n| self.acl_rows.get(n as usize)).is_some_and(|&a| self.acl(a).is_some());
+            if held || !claimed.insert(&*row.id) {
                 let message = format!("id `{}` belongs to another ACL", row.id);
                 return Err(rejected(WarningCode::DuplicateId, message, path("id")));
             }
-            claimed.insert(&row.id, row);
             adds.push((item, id));
         }
         let mut removes = Vec::with_capacity(batch.remove.len());
@@ -289,8 +286,9 @@ impl Index {
             self.granted(holder, node, &coverage);
         }
         let mut touched = HashSet::new();
-        for Item { holder, probe, .. } in removes {
-            let Some((node, grant)) = probe else { continue };
+        for Item { row, holder, role, .. } in removes {
+            // Looked up now, not before the adds: an add of this batch may have entered what it names.
+            let Some((node, grant)) = self.probe(row, role) else { continue };
             let Some(at) = self.find_acl(node, holder, grant) else { continue };
             if let Some(slot) = self.acls.get_mut(at as usize)
                 && let Some(acl) = slot.take()
@@ -515,9 +513,10 @@ impl Index {
                 too_deep_group(name, &self.limits, String::new())
             })?;
         let code = TypeCode(ObjectType::Group.known_index().unwrap_or(0) as u32);
+        let first_new = self.groups.len();
         for (g, row) in table.iter_mut().enumerate() {
             if row.node.0 == u32::MAX {
-                let id = new.get(g.wrapping_sub(self.groups.len())).copied().unwrap_or("");
+                let id = new.get(g.wrapping_sub(first_new)).copied().unwrap_or("");
                 self.groups.intern(0, id);
                 row.node = self.node(code, id);
             }
@@ -565,9 +564,10 @@ impl Index {
             too_deep_role(name, &self.limits, String::new())
         })?;
         let code = TypeCode(ObjectType::Role.known_index().unwrap_or(0) as u32);
+        let first_new = self.roles.len();
         for (r, row) in table.iter_mut().enumerate() {
             if row.node.0 == u32::MAX {
-                let id = new.get(r.wrapping_sub(self.roles.len())).copied().unwrap_or("");
+                let id = new.get(r.wrapping_sub(first_new)).copied().unwrap_or("");
                 self.roles.intern(0, id);
                 row.node = self.node(code, id);
             }
