@@ -35,7 +35,7 @@ use reference::{KNOWN_TYPES, PERMISSIONS, creatable_under};
 use serde_json::{Map, Value, json};
 
 const BASE_SEED: u64 = 0xDE17_A5EE_D000_0001;
-const SEQUENCES: usize = 1_500;
+const SEQUENCES: usize = 2_000;
 const MAX_CALLS: usize = 8;
 const SHARDS: usize = 4;
 /// Percent of calls made invalid on purpose.
@@ -619,6 +619,17 @@ impl Calls<'_> {
             if !rows.iter().any(|r| key(r) == key(&row)) {
                 rows.push(row);
             }
+        }
+        let nesting = match section {
+            "groups" => "member_groups",
+            "roles" => "member_roles",
+            _ => "",
+        };
+        if !nesting.is_empty() && self.chance(30) {
+            // Rows of one call may name each other (new ones included), or themselves.
+            let (k, j) = (self.below(rows.len()), self.below(rows.len()));
+            let id = rows[j]["id"].clone();
+            list_push(&mut rows[k], nesting, id);
         }
         if invalid {
             let k = self.below(rows.len());

@@ -20,9 +20,12 @@
 //!   the path not compared.
 //! - PATCH of a foreign group or role (`org_id` of another org, kept dead by the load) is accepted and
 //!   edits its lists like a deleted one's. Removing a member takes out every occurrence.
-//! - Upserted rows' references (member lists, `project_id`) resolve against the document before the
-//!   call; rows of the same call are not visible to each other (not generated either way). A deleted
-//!   row's other fields are not checked, as at load (the generator keeps them valid anyway).
+//! - An upsert checks every row on its own first (shape, types, lists: what loading checks while
+//!   parsing), then row by row what needs the document: the same key twice in the call, a user id held
+//!   by a service account or the reverse, a foreign `org_id`, references. References (member lists,
+//!   `project_id`) resolve against the document and the rows of the same call, so new groups may nest
+//!   each other (or themselves) and new roles inherit each other in one call. A deleted row's other
+//!   fields are not checked, as at load (the generator keeps them valid anyway).
 //! - Document-level shape errors are `wrong_type` with the path not compared: a PATCH body or batch that
 //!   is not an object, upsert rows that are not an array, an unknown upsert section; `add_acls` that is
 //!   not an array is `wrong_type` at `add_acls`. Syntax errors are `invalid_json`, path not compared.
@@ -208,20 +211,6 @@ fn id_list(row: &Map<String, Value>, key: &str, at: &str) -> Result<Vec<String>,
         }
     }
     Ok(out)
-}
-
-/// Every entry of `list` passes `known`, else the first one that does not is refused with `code`.
-fn resolve(
-    list: &[String],
-    key: &str,
-    at: &str,
-    code: &'static str,
-    known: impl Fn(&str) -> bool,
-) -> Result<(), Rejection> {
-    match list.iter().position(|id| !known(id)) {
-        Some(j) => reject(code, format!("{at}.{key}[{j}]")),
-        None => Ok(()),
-    }
 }
 
 /// A `member_permissions` entry: `(permission, restrict_object_type)`.
@@ -491,20 +480,78 @@ fn row_key(name: &str, row: &Value) -> (String, String) {
     (t.to_owned(), str_field(row, "id").unwrap_or_default().to_owned())
 }
 
-/// `org_id` and `deleted_at` of a group, role, project or project group, checked and copied into `out`;
-/// true when the row is deleted, whose other fields are then not checked (decision 9).
-fn head(row: &Map<String, Value>, at: &str, org: &str, out: &mut Map<String, Value>) -> Result<bool, Rejection> {
-    let deleted = deleted_at(row, at)?;
-    if let Some(d) = &deleted {
-        out.insert("deleted_at".into(), json!(d));
-        out.insert("org_id".into(), row.get("org_id").cloned().unwrap_or(Value::Null));
-        return Ok(true);
+/// One upserted row after its row-local checks: the normalised row, its key, and what is left to check
+/// against the document.
+struct Checked {
+    row: Map<String, Value>,
+    key: (String, String),
+    org_id: Option<String>,
+    /// (list name, entries, the section they must name, the code when one does not)
+    refs: Vec<(&'static str, Vec<String>, &'static str, &'static str)>,
+}
+
+/// The checks that need nothing but the row (decisions 9-14), as loading makes them while parsing.
+fn check_row(name: &str, item: &Value, at: &str) -> Result<Checked, Rejection> {
+    let row = object(item, at)?;
+    let mut out = Map::new();
+    let mut object_type = String::new();
+    if name == "objects" {
+        object_type = match field(row, "type") {
+            Field::Absent => return reject("missing_field", format!("{at}.type")),
+            Field::Other => return reject("wrong_type", format!("{at}.type")),
+            Field::Str(t) => t.to_owned(),
+        };
+        if NOT_OBJECT_ROWS.contains(&object_type.as_str()) {
+            return reject("wrong_type", format!("{at}.type"));
+        }
+        out.insert("type".into(), json!(object_type));
     }
-    match opt_text(row, "org_id", at)? {
-        Some(o) if o != org => return reject("foreign_org", format!("{at}.org_id")),
-        o => out.insert("org_id".into(), json!(o)),
+    let id = req_id(row, "id", at)?;
+    out.insert("id".into(), json!(id));
+    let deleted_at = deleted_at(row, at)?;
+    let deleted = deleted_at.is_some();
+    if let Some(d) = deleted_at {
+        out.insert("deleted_at".into(), json!(d));
+    }
+    let mut checked = Checked { row: Map::new(), key: (object_type.clone(), id), org_id: None, refs: Vec::new() };
+    let heads = ["groups", "roles", "projects", "project_groups"];
+    if heads.contains(&name) {
+        if deleted {
+            // A deleted row's other fields are not read at load (decision 9).
+            out.insert("org_id".into(), row.get("org_id").cloned().unwrap_or(Value::Null));
+        } else {
+            checked.org_id = opt_text(row, "org_id", at)?;
+            out.insert("org_id".into(), json!(checked.org_id));
+        }
+    }
+    let mut list = |key: &'static str, section: &'static str, code: &'static str| -> Result<(), Rejection> {
+        let ids = if deleted { Vec::new() } else { id_list(row, key, at)? };
+        out.insert(key.into(), json!(ids));
+        checked.refs.push((key, ids, section, code));
+        Ok(())
     };
-    Ok(false)
+    match name {
+        "groups" => {
+            list("member_users", "principals", "unknown_principal")?;
+            list("member_groups", "groups", "unknown_group")?;
+        }
+        "roles" => {
+            let perms = if deleted { Vec::new() } else { perm_entries(row, "member_permissions", at)? };
+            list("member_roles", "roles", "unknown_role")?;
+            out.insert("member_permissions".into(), Value::Array(perms.iter().map(perm_entry_json).collect()));
+        }
+        "project_groups" => list("member_projects", "projects", "unknown_project")?,
+        "objects" if !deleted && PROJECT_CHILDREN.contains(&object_type.as_str()) => {
+            let Some(p) = opt_id(row, "project_id", at)? else {
+                return reject("missing_field", format!("{at}.project_id"));
+            };
+            out.insert("project_id".into(), json!(p));
+            checked.refs.push(("project_id", vec![p], "projects", "unknown_project"));
+        }
+        _ => {}
+    }
+    checked.row = out;
+    Ok(checked)
 }
 
 fn upsert(doc: &mut Value, name: &str, body: &Value) -> Result<(), Rejection> {
@@ -512,102 +559,49 @@ fn upsert(doc: &mut Value, name: &str, body: &Value) -> Result<(), Rejection> {
         return Err(Rejection { code: "wrong_type", path: None });
     }
     let Value::Array(rows) = body else { return Err(Rejection { code: "wrong_type", path: None }) };
+    let checked = rows
+        .iter()
+        .enumerate()
+        .map(|(k, item)| check_row(name, item, &format!("{name}[{k}]")))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    // Then what needs the document. Rows of the call see each other: a new group may list another new
+    // group of the same call (or itself) in `member_groups`, a new role another in `member_roles`.
     let org = org_id(doc);
-    let mut normal: Vec<Value> = Vec::with_capacity(rows.len());
-    let mut keys: Vec<(String, String)> = Vec::with_capacity(rows.len());
-    for (k, item) in rows.iter().enumerate() {
+    let in_call: Vec<&str> = checked.iter().map(|c| c.key.1.as_str()).collect();
+    let known = |section: &str, id: &str| match section {
+        "principals" => is_principal(doc, id),
+        s => has_row(doc, s, id) || (s == name && in_call.contains(&id)),
+    };
+    for (k, c) in checked.iter().enumerate() {
         let at = format!("{name}[{k}]");
-        let row = object(item, &at)?;
-        let mut out = Map::new();
-        if name == "objects" {
-            let t = match field(row, "type") {
-                Field::Absent => return reject("missing_field", format!("{at}.type")),
-                Field::Other => return reject("wrong_type", format!("{at}.type")),
-                Field::Str(t) => t.to_owned(),
-            };
-            if NOT_OBJECT_ROWS.contains(&t.as_str()) {
-                return reject("wrong_type", format!("{at}.type"));
-            }
-            out.insert("type".into(), json!(t));
-        }
-        let id = req_id(row, "id", &at)?;
-        out.insert("id".into(), json!(id));
-        let key = row_key(name, &Value::Object(out.clone()));
-        if keys.contains(&key) {
+        if checked[..k].iter().any(|earlier| earlier.key == c.key) {
             return reject("duplicate_id", format!("{at}.id"));
         }
-        match name {
-            "users" | "service_accounts" => {
-                let other = if name == "users" { "service_accounts" } else { "users" };
-                if has_row(doc, other, &id) {
-                    return reject("duplicate_id", format!("{at}.id"));
-                }
-                if let Some(d) = deleted_at(row, &at)? {
-                    out.insert("deleted_at".into(), json!(d));
-                }
-            }
-            "groups" => {
-                let (users, groups) = if head(row, &at, &org, &mut out)? {
-                    (Vec::new(), Vec::new())
-                } else {
-                    let users = id_list(row, "member_users", &at)?;
-                    let groups = id_list(row, "member_groups", &at)?;
-                    resolve(&users, "member_users", &at, "unknown_principal", |u| is_principal(doc, u))?;
-                    resolve(&groups, "member_groups", &at, "unknown_group", |g| has_row(doc, "groups", g))?;
-                    (users, groups)
-                };
-                out.insert("member_users".into(), json!(users));
-                out.insert("member_groups".into(), json!(groups));
-            }
-            "roles" => {
-                let (perms, roles) = if head(row, &at, &org, &mut out)? {
-                    (Vec::new(), Vec::new())
-                } else {
-                    let perms = perm_entries(row, "member_permissions", &at)?;
-                    let roles = id_list(row, "member_roles", &at)?;
-                    resolve(&roles, "member_roles", &at, "unknown_role", |r| has_row(doc, "roles", r))?;
-                    (perms, roles)
-                };
-                out.insert("member_permissions".into(), Value::Array(perms.iter().map(perm_entry_json).collect()));
-                out.insert("member_roles".into(), json!(roles));
-            }
-            "projects" => {
-                head(row, &at, &org, &mut out)?;
-            }
-            "project_groups" => {
-                let projects = if head(row, &at, &org, &mut out)? {
-                    Vec::new()
-                } else {
-                    let projects = id_list(row, "member_projects", &at)?;
-                    resolve(&projects, "member_projects", &at, "unknown_project", |p| has_row(doc, "projects", p))?;
-                    projects
-                };
-                out.insert("member_projects".into(), json!(projects));
-            }
-            _ => {
-                // objects
-                if let Some(d) = deleted_at(row, &at)? {
-                    out.insert("deleted_at".into(), json!(d));
-                } else if PROJECT_CHILDREN.contains(&key.0.as_str()) {
-                    let Some(p) = opt_id(row, "project_id", &at)? else {
-                        return reject("missing_field", format!("{at}.project_id"));
-                    };
-                    if !has_row(doc, "projects", &p) {
-                        return reject("unknown_project", format!("{at}.project_id"));
-                    }
-                    out.insert("project_id".into(), json!(p));
-                }
+        let other = match name {
+            "users" => "service_accounts",
+            "service_accounts" => "users",
+            _ => "",
+        };
+        if !other.is_empty() && has_row(doc, other, &c.key.1) {
+            return reject("duplicate_id", format!("{at}.id"));
+        }
+        if c.org_id.as_deref().is_some_and(|o| o != org) {
+            return reject("foreign_org", format!("{at}.org_id"));
+        }
+        for (key, ids, section, code) in &c.refs {
+            if let Some(j) = ids.iter().position(|id| !known(section, id)) {
+                let path = if *key == "project_id" { format!("{at}.project_id") } else { format!("{at}.{key}[{j}]") };
+                return reject(code, path);
             }
         }
-        keys.push(key);
-        normal.push(Value::Object(out));
     }
+
     let rows = section_mut(doc, name);
-    for row in normal {
-        let key = row_key(name, &row);
-        match rows.iter().position(|r| row_key(name, r) == key) {
-            Some(i) => rows[i] = row,
-            None => rows.push(row),
+    for c in checked {
+        match rows.iter().position(|r| row_key(name, r) == c.key) {
+            Some(i) => rows[i] = Value::Object(c.row),
+            None => rows.push(Value::Object(c.row)),
         }
     }
     Ok(())
