@@ -6,7 +6,8 @@
 //! leave the version, the document and the answers as they were. Finally `to_json()` of the snapshot
 //! must list the same rows in the same order as D', and load to the same answers: when it is D' up to
 //! what loading cannot tell apart (see `canonical`) that follows, otherwise it is loaded and compared
-//! query by query.
+//! query by query. `SubjectKey`s taken before the first call must answer as the principal's id does
+//! after the last.
 //!
 //! Start documents come from the differential test's generator (`tests/generator/mod.rs`), noise and
 //! all: loading normalises them. Calls are Braintrust's write shapes (ACL batches, group and role PATCH
@@ -30,7 +31,9 @@ use generator::{
     PROJECTS, ROLES, Rng, SERVICE_ACCOUNTS, UNKNOWN_TYPES, USERS,
 };
 use live::{Call, Rejection};
-use permeval::{Decision, DenialReason, ObjectRef, ObjectType, Permission, PermissionSet, PrincipalKind, Snapshot};
+use permeval::{
+    Decision, DenialReason, ObjectRef, ObjectType, Permission, PermissionSet, PrincipalKind, Snapshot, SubjectKey,
+};
 use reference::{KNOWN_TYPES, PERMISSIONS, creatable_under};
 use serde_json::{Map, Value, json};
 
@@ -1010,6 +1013,9 @@ fn check_sequence(index: usize, totals: &mut Totals) {
     let mut snap = load(&start, "the start document");
     let mut model: Value = serde_json::from_str(&snap.to_json()).expect("to_json writes JSON");
     let first = model.clone();
+    // Keys taken before any delta must stay valid and see the new answers (deltas-spec.md, Subjects).
+    let keys: Vec<(String, SubjectKey)> =
+        snap.principals().map(|p| (p.id.to_owned(), snap.subject(p.id).key())).collect();
     let fail = |calls: &[Call], what: String| -> ! {
         panic!(
             "MISMATCH seed {seed:#x}, sequence {index}\n{what}\n\
@@ -1088,6 +1094,21 @@ fn check_sequence(index: usize, totals: &mut Totals) {
     match compare_all(&snap, &expected, &scope) {
         Ok(q) => totals.queries += q,
         Err(e) => fail(&calls, format!("{e}\nmodel document: {model}")),
+    }
+    for (id, key) in &keys {
+        for (t, object_id) in &scope.targets {
+            let obj = ObjectRef::parse(t, object_id);
+            let (by_key, by_id) = (snap.subject_by_key(*key).effective(&obj), snap.subject(id).effective(&obj));
+            if by_key != by_id {
+                fail(
+                    &calls,
+                    format!(
+                        "the SubjectKey of {id} taken before the deltas: {by_key:?} on {t}/{object_id}, by id {by_id:?}"
+                    ),
+                );
+            }
+            totals.queries += 1;
+        }
     }
     // When to_json() writes the model's document up to what loading cannot tell apart, it loads to the
     // answers just compared; otherwise it is loaded and compared query by query.
