@@ -681,7 +681,7 @@ impl Calls<'_> {
             },
             "roles" => match self.below(4) {
                 0 => {
-                    row.insert("org_id".into(), json!(7));
+                    row.insert("org_id".into(), if self.chance(50) { json!(7) } else { json!(OTHER_ORG) });
                 }
                 1 => list_push(row, "member_roles", json!("R9")),
                 2 => list_push(row, "member_permissions", json!({"permission": "admin"})),
@@ -690,9 +690,12 @@ impl Calls<'_> {
             "projects" => {
                 row.insert("org_id".into(), json!(OTHER_ORG));
             }
-            "project_groups" => match self.below(2) {
+            "project_groups" => match self.below(3) {
                 0 => list_push(row, "member_projects", json!("P9")),
-                _ => list_push(row, "member_projects", json!(null)),
+                1 => list_push(row, "member_projects", json!(null)),
+                _ => {
+                    row.insert("org_id".into(), json!(OTHER_ORG));
+                }
             },
             _ => {
                 let t = row.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();

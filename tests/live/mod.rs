@@ -370,8 +370,10 @@ fn acl_batch(doc: &mut Value, body: &Value) -> Result<(), Rejection> {
 
     let acls = section_mut(doc, "acls");
     for (k, (explicit_id, tuple)) in checked_adds.into_iter().enumerate() {
+        // Reading (module docs): an existing tuple is a no-op before its id is looked at, as loading
+        // checks duplicate tuples before duplicate ids (decision 8).
         if acls.iter().any(|a| acl_tuple(a).as_ref() == Some(&tuple)) {
-            continue; // already granted: a no-op, whatever id the item carries
+            continue;
         }
         let id = explicit_id.clone().unwrap_or_else(|| tuple.synthesized_id());
         if acls.iter().any(|a| str_field(a, "id") == Some(id.as_str())) {
@@ -412,6 +414,7 @@ fn strings(row: &Value, key: &str) -> Vec<String> {
 
 fn patch_group(doc: &mut Value, id: &str, body: &Value) -> Result<(), Rejection> {
     let Some(i) = row_index(doc, "groups", id) else { return reject("unknown_group", "") };
+    // Reading (module docs): a body that is not an object is a wrong body shape, `wrong_type`.
     let body = object(body, "").map_err(|_| Rejection { code: "wrong_type", path: None })?;
     // Entry paths are relative to the body: `add_member_users[1]`.
     let list =
