@@ -10,11 +10,12 @@
 //!
 //! Where deltas-spec.md leaves a choice open, this model reads it as follows (and the generator in
 //! `tests/deltas.rs` avoids the cases whose reading is least certain, noted "not generated"):
-//! - Every item of a batch is checked (adds with their references, removes for shape only) before
-//!   anything changes; the first bad item, adds before removes, gives the error. Duplicate ids are
-//!   found after that, as the adds are applied in order. A remove naming unknown
-//!   users, groups or roles is a no-op, but a malformed remove item (not an object, both or neither of
-//!   `user_id`/`group_id` or of `permission`/`role_id`) is refused like a malformed add.
+//! - A batch is checked as loading checks a document: first what every item says on its own (adds,
+//!   then removes), then add by add in order what needs the document (foreign org, unknown references,
+//!   the id), each add applied before the next is looked at. The first problem found gives the error.
+//!   A remove naming unknown users, groups or roles is a no-op, but a malformed remove item (not an
+//!   object, both or neither of `user_id`/`group_id` or of `permission`/`role_id`) is refused like a
+//!   malformed add.
 //! - An add of an existing tuple is a no-op whatever `id` it carries. An explicit id held by another
 //!   tuple is `duplicate_id` at `add_acls[k].id`; a synthesized id that collides is `duplicate_id` with
 //!   the path not compared.
@@ -337,14 +338,26 @@ fn acl_batch(doc: &mut Value, body: &Value) -> Result<(), Rejection> {
         }
     }
     let [adds, removes] = lists;
-    let org = org_id(doc);
 
-    // Every item is checked before anything changes; the removes' shapes too.
-    let mut checked_adds = Vec::with_capacity(adds.len());
+    // As loading: first what each item says on its own (adds, then removes), ...
+    let mut shaped = Vec::with_capacity(adds.len());
     for (k, item) in adds.iter().enumerate() {
         let at = format!("add_acls[{k}]");
         let explicit_id = opt_id(object(item, &at)?, "id", &at)?;
         let (tuple, object_org) = acl_shape(item, &at)?;
+        shaped.push((at, explicit_id, tuple, object_org));
+    }
+    let mut remove_tuples = Vec::with_capacity(removes.len());
+    for (k, item) in removes.iter().enumerate() {
+        remove_tuples.push(acl_shape(item, &format!("remove_acls[{k}]"))?.0);
+    }
+
+    // ... then, add by add in order, what needs the document, and the add itself.
+    let org = org_id(doc);
+    let principals = [ids(doc, "users"), ids(doc, "service_accounts")].concat();
+    let (groups, roles) = (ids(doc, "groups"), ids(doc, "roles"));
+    let acls = section_mut(doc, "acls");
+    for (at, explicit_id, tuple, object_org) in shaped {
         if object_org.as_deref().is_some_and(|o| o != org) {
             return reject("foreign_org", format!("{at}._object_org_id"));
         }
@@ -352,24 +365,15 @@ fn acl_batch(doc: &mut Value, body: &Value) -> Result<(), Rejection> {
             return reject("foreign_org", format!("{at}.object_id"));
         }
         let (code, known) = match tuple.holder.0 {
-            "user_id" => ("unknown_principal", is_principal(doc, &tuple.holder.1)),
-            _ => ("unknown_group", has_row(doc, "groups", &tuple.holder.1)),
+            "user_id" => ("unknown_principal", principals.contains(&tuple.holder.1)),
+            _ => ("unknown_group", groups.contains(&tuple.holder.1)),
         };
         if !known {
             return reject(code, format!("{at}.{}", tuple.holder.0));
         }
-        if tuple.grant.0 == "role_id" && !has_row(doc, "roles", &tuple.grant.1) {
+        if tuple.grant.0 == "role_id" && !roles.contains(&tuple.grant.1) {
             return reject("unknown_role", format!("{at}.role_id"));
         }
-        checked_adds.push((explicit_id, tuple));
-    }
-    let mut remove_tuples = Vec::with_capacity(removes.len());
-    for (k, item) in removes.iter().enumerate() {
-        remove_tuples.push(acl_shape(item, &format!("remove_acls[{k}]"))?.0);
-    }
-
-    let acls = section_mut(doc, "acls");
-    for (k, (explicit_id, tuple)) in checked_adds.into_iter().enumerate() {
         // Reading (module docs): an existing tuple is a no-op before its id is looked at, as loading
         // checks duplicate tuples before duplicate ids (decision 8).
         if acls.iter().any(|a| acl_tuple(a).as_ref() == Some(&tuple)) {
@@ -378,7 +382,7 @@ fn acl_batch(doc: &mut Value, body: &Value) -> Result<(), Rejection> {
         let id = explicit_id.clone().unwrap_or_else(|| tuple.synthesized_id());
         if acls.iter().any(|a| str_field(a, "id") == Some(id.as_str())) {
             // The contract names no path for a synthesized id that collides.
-            let path = explicit_id.map(|_| format!("add_acls[{k}].id"));
+            let path = explicit_id.map(|_| format!("{at}.id"));
             return Err(Rejection { code: "duplicate_id", path });
         }
         acls.push(tuple.row(&id));
