@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use common::FIXTURE;
 use corpus::{FILES, Outcome, Scale, cases, checks, document, expected, generate, name};
-use permeval::{ObjectRef, Permission, Snapshot, SnapshotError};
+use permeval::{ObjectRef, Permission, Snapshot, SnapshotError, Warning, WarningCode};
 use serde_json::Value;
 
 fn outcome(loaded: &Result<Snapshot, SnapshotError>) -> Outcome {
@@ -57,11 +57,29 @@ fn every_bad_document_gives_its_error_or_warnings() {
         }
         assert_eq!(outcome(&loaded), expected(case), "{name}");
         match &loaded {
-            Ok(snap) => run_checks(snap, case),
+            Ok(snap) => {
+                run_checks(snap, case);
+                to_json_loads_to_itself(snap, name);
+            }
             Err(e) => assert!(!e.message().is_empty(), "{name}: an error without a message"),
         }
         fixture_still_answers(name);
     }
+}
+
+/// What `to_json` writes of a bad document loads without new warnings to a snapshot that writes it again:
+/// rows marked dead by malformed fields stay dead, and nothing skipped comes back. (The `deltas` fuzz
+/// target found a deleted row's `org_id` written back though loading never reads it.)
+#[track_caller]
+fn to_json_loads_to_itself(snap: &Snapshot, name: &str) {
+    let written = snap.to_json();
+    let again = Snapshot::from_json(&written).unwrap_or_else(|e| panic!("{name}: to_json does not load: {e}"));
+    // Unknown type names and another org's groups, roles and projects are kept (with their warnings, as
+    // rows that reach only themselves or grant nothing); nothing else is left to warn about.
+    let kept = [WarningCode::UnknownObjectType, WarningCode::ForeignOrg];
+    let other: Vec<_> = again.warnings().iter().filter(|w| !kept.contains(&w.code())).collect();
+    assert_eq!(other, [] as [&Warning; 0], "{name}: to_json loads with warnings\n{written}");
+    assert_eq!(again.to_json(), written, "{name}: to_json is not a fixed point");
 }
 
 #[test]

@@ -358,9 +358,11 @@ impl Builder<'_, '_> {
     /// A row's head as the index keeps it, warning when it is another org's.
     fn head(&mut self, section: &str, h: &DocHead<'_>) -> Head {
         let org = match h.org_id.as_deref() {
+            // A deleted row's `org_id` is not read (it grants nothing either way), so `to_json` writes none
+            // and the document it writes loads to itself.
+            _ if h.deleted() => OrgRef::Null,
             None => OrgRef::Null,
             Some(o) if o == self.org => OrgRef::Org,
-            // (A deleted row's `org_id` is not read: it grants nothing either way.)
             Some(other) => {
                 self.warn(
                     WarningCode::ForeignOrg,

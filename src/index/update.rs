@@ -422,6 +422,8 @@ impl Index {
     /// A head as the index keeps it; another org's row is refused.
     fn head(&self, section: &str, h: &DocHead<'_>) -> Result<Head, SnapshotError> {
         let org = match h.org_id.as_deref() {
+            // As at load: a deleted row's `org_id` is not read.
+            _ if h.deleted() => OrgRef::Null,
             None => OrgRef::Null,
             Some(o) if o == &*self.org_id => OrgRef::Org,
             Some(other) => {
