@@ -28,6 +28,7 @@ use std::sync::OnceLock;
 pub(crate) use build::build;
 pub(crate) use coverage::{Coverage, TypeCode};
 pub(crate) use csr::{Csr, Lists};
+pub(crate) use export::{Keep, Subset};
 pub(crate) use intern::Interner;
 
 use crate::document::{ErrorCode, SnapshotError};

@@ -47,6 +47,7 @@
 //!   [`Warning`]s, and ask [`Snapshot::can`], [`Snapshot::effective`], [`Snapshot::can_create`],
 //!   [`Snapshot::explain`], [`Snapshot::who_can`] and [`Snapshot::accessible`] (over
 //!   [`Snapshot::listed_ids`]).
+//! - [`Snapshot::project_for`]: the document to ship one principal instead of the whole org's.
 //! - [`Subject`]: one principal resolved once, with batch forms ([`Subject::effective_batch`],
 //!   [`Subject::can_batch`], [`Subject::accessible_positions`]) that write into a caller's buffer.
 //! - [`Explanation`]: the grant paths behind an answer ([`GrantPath`]), or a [`DenialReason`].
@@ -72,6 +73,7 @@ mod explain;
 mod index;
 mod model;
 mod options;
+mod projection;
 mod signature;
 mod snapshot;
 mod subject;

@@ -1,9 +1,15 @@
-//! The index written back as a snapshot document: what `Snapshot::to_json` returns.
+//! The index written back as a snapshot document: what `Snapshot::to_json` and `Snapshot::project_for`
+//! return.
 //!
 //! The document holds the rows as the index keeps them ([`super::tables`]) with every delta applied, and
 //! only the fields the model reads. Rows skipped at load are not in it, references are the ids they
 //! resolved to, and each section keeps document order, so loading the result answers every query as the
 //! snapshot does — including the order of `principals`, `who_can` and `accessible`.
+//!
+//! One writer serves both: a [`Keep`] says which principals, ACL rows, group member lists and role
+//! contents to write, and `to_json` keeps everything. Every group and role row is written either way (they
+//! are objects too, and their places answer queries), so a projection's group and role numbers, and with
+//! them the order the explanations' searches visit them in, are the full document's.
 
 use std::fmt::Write;
 
@@ -36,11 +42,11 @@ fn field(out: &mut String, first: &mut bool, key: &str, value: &str) {
     string(out, value);
 }
 
-fn list<T>(out: &mut String, key: &str, items: &[T], mut item: impl FnMut(&mut String, &T)) {
+fn list<T>(out: &mut String, key: &str, items: impl Iterator<Item = T>, mut item: impl FnMut(&mut String, T)) {
     out.push(',');
     string(out, key);
     out.push_str(":[");
-    for (i, x) in items.iter().enumerate() {
+    for (i, x) in items.enumerate() {
         if i > 0 {
             out.push(',');
         }
@@ -65,6 +71,43 @@ fn section<T>(out: &mut String, key: &str, rows: impl Iterator<Item = T>, mut ro
     out.push(']');
 }
 
+/// A subset of the rows of one kind, by number.
+pub(crate) enum Subset {
+    All,
+    /// Per number, whether it is in; numbers past the end are not.
+    Only(Vec<bool>),
+}
+
+impl Subset {
+    pub(crate) fn has(&self, n: u32) -> bool {
+        match self {
+            Subset::All => true,
+            Subset::Only(ins) => ins.get(n as usize).copied().unwrap_or(false),
+        }
+    }
+}
+
+/// What the writer puts in the document besides the rows it always writes (the org, every group, role,
+/// project, project group and object row).
+pub(crate) struct Keep {
+    /// The user and service account rows, by principal number.
+    pub(crate) principals: Subset,
+    /// The groups whose member lists are written, by group number: each with the members that are kept
+    /// principals or groups of this set. The others are written with empty lists.
+    pub(crate) group_members: Subset,
+    /// The roles whose `member_permissions` and `member_roles` are written, by role number; the others
+    /// are written empty.
+    pub(crate) role_contents: Subset,
+    /// The ACL rows, by row number.
+    pub(crate) acls: Subset,
+}
+
+impl Keep {
+    /// The whole snapshot.
+    pub(crate) const EVERYTHING: Keep =
+        Keep { principals: Subset::All, group_members: Subset::All, role_contents: Subset::All, acls: Subset::All };
+}
+
 impl Index {
     fn write_head(&self, out: &mut String, id: &str, head: &Head) {
         let mut first = true;
@@ -85,6 +128,11 @@ impl Index {
 
     /// The snapshot document of spec §3.5 this index answers as.
     pub(crate) fn to_json(&self) -> String {
+        self.write(&Keep::EVERYTHING)
+    }
+
+    /// The document of the rows `keep` names (see [`Keep`]), in the layout of [`Index::to_json`].
+    pub(crate) fn write(&self, keep: &Keep) -> String {
         let t = &self.tables;
         let mut out = String::with_capacity(64 * (self.acls.len() + self.nodes.len()) + 256);
         out.push_str("{\"org\":{");
@@ -97,7 +145,11 @@ impl Index {
             }
         }
         for (key, sa) in [("users", false), ("service_accounts", true)] {
-            let of_kind = self.service_account.iter().enumerate().filter(|&(_, &is_sa)| is_sa == sa);
+            let of_kind = self
+                .service_account
+                .iter()
+                .enumerate()
+                .filter(|&(p, &is_sa)| is_sa == sa && keep.principals.has(p as u32));
             section(&mut out, key, of_kind, |out, (p, _)| {
                 let mut first = true;
                 field(out, &mut first, "id", self.principals.text(p as u32));
@@ -107,13 +159,20 @@ impl Index {
             });
         }
         section(&mut out, "groups", t.groups.iter().enumerate(), |out, (g, row)| {
-            self.write_head(out, self.groups.text(g as u32), &row.head);
-            list(out, "member_users", &row.member_users, |out, p| string(out, self.principals.text(p.0)));
-            list(out, "member_groups", &row.member_groups, |out, g| string(out, self.groups.text(g.0)));
+            let g = g as u32;
+            self.write_head(out, self.groups.text(g), &row.head);
+            let kept = keep.group_members.has(g);
+            let users = row.member_users.iter().filter(|p| kept && keep.principals.has(p.0));
+            list(out, "member_users", users, |out, p| string(out, self.principals.text(p.0)));
+            let groups = row.member_groups.iter().filter(|c| kept && keep.group_members.has(c.0));
+            list(out, "member_groups", groups, |out, c| string(out, self.groups.text(c.0)));
         });
         section(&mut out, "roles", t.roles.iter().enumerate(), |out, (r, row)| {
-            self.write_head(out, self.roles.text(r as u32), &row.head);
-            list(out, "member_permissions", &row.member_permissions, |out, (p, restrict)| {
+            let r = r as u32;
+            self.write_head(out, self.roles.text(r), &row.head);
+            let kept = keep.role_contents.has(r);
+            let permissions = row.member_permissions.iter().filter(|_| kept);
+            list(out, "member_permissions", permissions, |out, (p, restrict)| {
                 out.push('{');
                 let mut first = true;
                 field(out, &mut first, "permission", p.as_str());
@@ -122,14 +181,15 @@ impl Index {
                 }
                 out.push('}');
             });
-            list(out, "member_roles", &row.member_roles, |out, r| string(out, self.roles.text(r.0)));
+            let roles = row.member_roles.iter().filter(|_| kept);
+            list(out, "member_roles", roles, |out, r| string(out, self.roles.text(r.0)));
         });
         section(&mut out, "projects", t.projects.rows.iter(), |out, row| {
             self.write_head(out, self.nodes.text(row.node.0), &row.head);
         });
         section(&mut out, "project_groups", t.project_groups.rows.iter(), |out, row| {
             self.write_head(out, self.nodes.text(row.node.0), &row.head);
-            list(out, "member_projects", &row.member_projects, |out, p| string(out, self.nodes.text(p.0)));
+            list(out, "member_projects", row.member_projects.iter(), |out, p| string(out, self.nodes.text(p.0)));
         });
         section(&mut out, "objects", t.objects.rows.iter(), |out, row| {
             let mut first = true;
@@ -142,7 +202,9 @@ impl Index {
                 field(out, &mut first, "deleted_at", at);
             }
         });
-        section(&mut out, "acls", self.acls.iter().flatten(), |out, acl| {
+        let acls =
+            self.acls.iter().enumerate().filter(|&(a, _)| keep.acls.has(a as u32)).filter_map(|(_, acl)| acl.as_ref());
+        section(&mut out, "acls", acls, |out, acl| {
             let mut first = true;
             field(out, &mut first, "id", self.acl_ids.text(acl.id));
             field(out, &mut first, "object_type", &self.type_name(acl.node));
