@@ -212,7 +212,8 @@ fn nearest_grants<'s>(
             let Some(acl) = index.acl(a) else { continue };
             // A deleted group's grant is no grant: it is not shown as one the principal could be given.
             let live = match acl.holder {
-                Holder::Principal(_) => true,
+                // A deleted user's rows are no grants either.
+                Holder::Principal(q) => index.is_live(q),
                 Holder::Group(g) => index.group_live.get(g.ix()).copied().unwrap_or(false),
             };
             if !live || !index.acl_grants(acl, applies).allows(permission) {

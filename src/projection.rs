@@ -21,11 +21,9 @@
 //!
 //! A deleted principal keeps its row and nothing else: it belongs to no group and holds nothing.
 //!
-//! Two answers differ, on purpose. A denial's `nearest` grants are other holders' rows on the nearest
+//! One answer differs, on purpose. A denial's `nearest` grants are other holders' rows on the nearest
 //! object, which is what a projection exists to leave out: a projection's are always empty (a row of the
-//! principal's own that granted the permission would have allowed it). And `effective_within` on an object
-//! type the model does not know answers the unrestricted grants in a snapshot where some row names that
-//! type, nothing where none does; a projection keeps fewer rows, so fewer such names.
+//! principal's own that granted the permission would have allowed it).
 
 use crate::index::{Grant, Holder, Index, Keep, PrincipalIx, Subset};
 use crate::snapshot::Snapshot;
@@ -38,9 +36,7 @@ impl Snapshot {
     ///
     /// What differs: a denial's [`nearest`](crate::Decision::Denied) grants, which are other holders' rows,
     /// are empty (except for [`RestrictedToOtherType`](crate::DenialReason::RestrictedToOtherType), whose
-    /// rows are the principal's own and are kept); and
-    /// [`Subject::effective_within`](crate::Subject::effective_within) on an unknown object type may answer
-    /// nothing where the whole snapshot answers the unrestricted grants.
+    /// rows are the principal's own and are kept).
     ///
     /// The document keeps the snapshot's `generated_at` and `expires_at`, so it goes stale with it. It is a
     /// new document: a client that loads signed snapshots needs it signed by the server.

@@ -140,8 +140,11 @@ impl<'s> Subject<'s> {
     /// What the principal would hold on a new object of type `child` under `parent`: every grant on the
     /// parent or its ancestors that applies to `child`'s type. This is "the default for objects of this
     /// kind here", the question behind `can_create` and the per-kind columns of [`Subject::capabilities`].
+    ///
+    /// An object of a type this crate does not know reaches only the grants on itself (it has no place in
+    /// the tree), so nothing granted on a parent applies to one: the answer is empty for unknown types.
     pub fn effective_within(&self, child: &ObjectType, parent: &ObjectRef<'_>) -> PermissionSet {
-        let Some(code) = self.index.type_code(child) else {
+        let Some(code) = self.index.type_code(child).filter(|_| child.is_known()) else {
             return PermissionSet::empty();
         };
         let at = self.index.locate(&parent.object_type, parent.id);

@@ -1474,3 +1474,45 @@ fn explain_create_agrees_with_can_create_and_names_the_reason() {
         "owners may do anything, but not put an experiment outside a project"
     );
 }
+
+/// A deleted user (`deleted_at` on its row, at load or by a delta) is no member: denied everything, listed
+/// by neither `principals` nor `who_can`, and its rows are not shown as grants someone else holds.
+#[test]
+fn deleted_users_are_no_members_and_their_rows_are_no_grants() {
+    let mut doc = members();
+    user_acl(&mut doc, "d1", DAVE, "delete", ("experiment", "E1"), None);
+    let mut snap = load(&doc);
+    allows(&snap, DAVE, P::Delete, T::Experiment, "E1");
+    let nearest = |snap: &permeval::Snapshot| match snap.explain(TESTER, P::Delete, &obj(T::Experiment, "E1")).decision
+    {
+        permeval::Decision::Denied { nearest, .. } => nearest.iter().map(|p| p.acl_id.to_owned()).collect::<Vec<_>>(),
+        permeval::Decision::Allowed { .. } => vec!["allowed".into()],
+    };
+    assert_eq!(nearest(&snap), ["d1"]);
+    let deleted = r#"[{"id": "U_DAVE", "deleted_at": "2026-11-28T10:00:00Z"}]"#;
+    snap.upsert("users", deleted).expect("a user row");
+    assert!(!snap.subject(DAVE).is_member());
+    assert!(!snap.can(DAVE, P::Delete, &obj(T::Experiment, "E1")));
+    assert!(snap.principals().all(|p| p.id != DAVE));
+    assert!(!snap.who_can(P::Delete, &obj(T::Experiment, "E1")).contains(&DAVE));
+    assert!(!nearest(&snap).contains(&"d1".to_owned()), "a deleted user's row is no grant");
+    // The same document loaded fresh answers alike, without a warning for the rows naming the user.
+    let fresh = load_clean(&serde_json::from_str(&snap.to_json()).expect("JSON"));
+    assert!(!fresh.subject(DAVE).is_member());
+    assert_eq!(nearest(&fresh), nearest(&snap));
+}
+
+/// An object of an unknown type reaches only the grants on itself, so nothing on a parent applies to a new
+/// one: `effective_within` is empty for unknown types, however many rows name the type.
+#[test]
+fn nothing_is_held_within_a_parent_for_an_unknown_type() {
+    let mut doc = members();
+    user_acl(&mut doc, "o1", TESTER, "read", ("organization", ORG), None);
+    add_object(&mut doc, "view", "V1", None);
+    let snap = load(&doc);
+    let me = snap.subject(TESTER);
+    assert!(me.effective_within(&T::Experiment, &obj(T::Project, "P1")).allows(P::Read));
+    assert!(me.effective_within(&T::from("view"), &obj(T::Project, "P1")).is_empty());
+    assert!(me.effective_within(&T::from("widget"), &obj(T::Project, "P1")).is_empty());
+    assert!(!snap.can(TESTER, P::Read, &obj(T::from("view"), "V1")));
+}
