@@ -187,6 +187,9 @@ export function bind(raw) {
     toJson() {
       return this.#raw.toJson();
     }
+    projectFor(principalId) {
+      return this.#raw.projectFor(principalId);
+    }
 
     free() {
       this.#raw.free();

@@ -1,5 +1,5 @@
 //! The JS side of live snapshots: `applyAclBatch`, `patchGroup`, `patchRole`, `upsert`, `version`,
-//! `toJson`. Bodies come as JS objects (or JSON text) and go to the core as JSON text, which it reads with
+//! `toJson`, and per-principal projections (`projectFor`). Bodies come as JS objects (or JSON text) and go to the core as JSON text, which it reads with
 //! the loader's row checks.
 
 use js_sys::JSON;
@@ -98,5 +98,16 @@ impl Snapshot {
     #[wasm_bindgen(js_name = toJson)]
     pub fn to_json(&self) -> String {
         self.snap().to_json()
+    }
+
+    /// The document that answers every question about one principal as this snapshot does, without the
+    /// other principals, their groups' other members, or ACL rows that cannot reach the principal.
+    #[wasm_bindgen(js_name = projectFor)]
+    pub fn project_for(
+        &self,
+        #[wasm_bindgen(js_name = principalId, unchecked_param_type = "string")] principal_id: JsValue,
+    ) -> Result<String, JsValue> {
+        let principal = convert::string(&principal_id, "principalId")?;
+        Ok(self.snap().project_for(&principal))
     }
 }

@@ -103,3 +103,25 @@ test('upserts, group and role patches reach cached numbers and listed ids; toJso
   assert.deepEqual(answers(reloaded), answers(snap));
   assert.deepEqual(reloaded.warnings, []);
 });
+
+test('projectFor: a document for one principal that answers as the full snapshot for them, and names no one else', () => {
+  const snap = Snapshot.fromJson(fixture);
+  snap.applyAclBatch({ add_acls: [{ object_type: 'dataset', object_id: 'D1', user_id: 'U_CAROL', permission: 'delete' }] });
+  const text = snap.projectFor('U_CAROL');
+  const doc = JSON.parse(text);
+  assert.deepEqual(doc.users.map((u) => u.id), ['U_CAROL']);
+  assert.deepEqual(doc.service_accounts, []);
+  for (const id of ['U_ALICE', 'U_BOB', 'SA_CI']) assert.equal(text.includes(id), false, `${id} is not in the projection`);
+  const projected = Snapshot.fromJson(text);
+  for (const [type, id] of OBJECTS) {
+    assert.deepEqual(projected.effective('U_CAROL', type, id), snap.effective('U_CAROL', type, id), `${type}/${id}`);
+    for (const p of PERMISSIONS) {
+      assert.deepEqual(projected.explain('U_CAROL', p, type, id).paths, snap.explain('U_CAROL', p, type, id).paths);
+    }
+  }
+  for (const type of ['experiment', 'dataset', 'project', 'project_log']) {
+    assert.deepEqual(projected.accessible('U_CAROL', 'read', type), snap.accessible('U_CAROL', 'read', type));
+  }
+  assert.deepEqual(JSON.parse(snap.projectFor('nobody')).users, []);
+  assert.throws(() => snap.projectFor(42), (e) => e.code === 'wrong_type' && e.path === 'principalId');
+});

@@ -118,6 +118,7 @@ export async function usage(text: string, bytes: Uint8Array, module: WebAssembly
   snap.upsert('users', [{ id: 'U_BOB', deleted_at: '2026-11-28T10:00:00Z' }]);
   const version: number = snap.version;
   const written: string = snap.toJson();
+  const forCarol: string = snap.projectFor('U_CAROL');
   const stop: () => void = snap.subscribe(() => void snap.version);
   stop();
   // @ts-expect-error: a misspelt permission in an added ACL
@@ -126,7 +127,7 @@ export async function usage(text: string, bytes: Uint8Array, module: WebAssembly
   snap.upsert('tables', []);
   const item: AclItem = { object_type: 'org_project', object_id: 'O', user_id: 'U_BOB', permission: 'read' };
   const rejected = (e: PermevalError): boolean => e.code === 'unknown_group' || e.code === 'busy';
-  void [version, written, item, rejected];
+  void [version, written, forCarol, item, rejected];
 
   void [canEditScorers, invite, firstCode, allowed, perms, created, who, ids, masks, mine, member, later];
   snap.free();
