@@ -11,15 +11,15 @@
 //! re-derived whole through [`derive`], and projects and project groups re-place every object: those cost
 //! what the org's groups or objects cost, never its ACL rows, and are the rare, administrative kind.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use super::closure::TooDeep;
 use super::derive::{GroupRelations, RoleRelations};
 use super::tables::{GroupRow, Head, ObjectRow, OrgRef, ProjectGroupRow, ProjectRow, RoleRow};
 use super::{
-    Acl, Coverage, Grant, GroupIx, Holder, Index, NodeIx, Place, PrincipalIx, Resolved, RoleIx, TypeCode, derive,
-    holder_key, too_deep_group, too_deep_role,
+    Acl, Coverage, Grant, GroupIx, Holder, Index, Interner, NodeIx, Place, PrincipalIx, Resolved, RoleIx, TypeCode,
+    derive, holder_key, too_deep_group, too_deep_role,
 };
 use crate::document::delta::{AclBatch, Upsert};
 use crate::document::{AclGrant, AclHolder, AclRow, ErrorCode, GroupPatch, Member, RolePatch, SnapshotError};
@@ -476,13 +476,8 @@ impl Index {
 
     fn upsert_groups(&mut self, rows: &[DocGroup<'_>]) -> Result<(), SnapshotError> {
         once(rows.iter().map(|r| (r.head.id.as_ref(), r.head.at)), "groups")?;
-        let new: Vec<&str> =
-            rows.iter().map(|r| r.head.id.as_ref()).filter(|id| self.groups.get(0, id).is_none()).collect();
-        let number = |id: &str| {
-            self.groups.get(0, id).or_else(|| new.iter().position(|n| *n == id).map(|i| (self.groups.len() + i) as u32))
-        };
+        let numbering = Numbering::of(&self.groups, rows.iter().map(|r| r.head.id.as_ref()));
         let mut table = self.tables.groups.clone();
-        let mut entered = Vec::with_capacity(rows.len());
         for r in rows {
             let head = self.head("groups", &r.head)?;
             let lists = if head.live() { (&r.member_users[..], &r.member_groups[..]) } else { (&[][..], &[][..]) };
@@ -491,37 +486,18 @@ impl Index {
                 self.lookup(lists.0, &at("member_users"), true, WarningCode::UnknownPrincipal, |id| {
                     self.principals.get(0, id).map(PrincipalIx)
                 })?;
-            let member_groups = self
-                .lookup(lists.1, &at("member_groups"), true, WarningCode::UnknownGroup, |id| number(id).map(GroupIx))?;
-            entered.push((number(&r.head.id).unwrap_or(u32::MAX), head, member_users, member_groups));
-        }
-        for (g, head, member_users, member_groups) in entered {
-            if table.len() <= g as usize {
-                table.resize_with(g as usize + 1, || GroupRow {
-                    node: NodeIx(u32::MAX),
-                    head: dead_head(),
-                    member_users: Vec::new(),
-                    member_groups: Vec::new(),
-                });
-            }
-            if let Some(slot) = table.get_mut(g as usize) {
-                *slot = GroupRow { node: slot.node, head, member_users, member_groups };
-            }
-        }
-        let relations =
-            derive::groups(&table, &self.tables.principal_deleted, &self.limits).map_err(|TooDeep(g)| {
-                let name =
-                    new.get((g as usize).wrapping_sub(self.groups.len())).copied().unwrap_or(self.groups.text(g));
-                too_deep_group(name, &self.limits, String::new())
+            let member_groups = self.lookup(lists.1, &at("member_groups"), true, WarningCode::UnknownGroup, |id| {
+                numbering.number(&self.groups, id).map(GroupIx)
             })?;
-        let code = TypeCode(ObjectType::Group.known_index().unwrap_or(0) as u32);
-        let first_new = self.groups.len();
-        for (g, row) in table.iter_mut().enumerate() {
-            if row.node.0 == u32::MAX {
-                let id = new.get(g.wrapping_sub(first_new)).copied().unwrap_or("");
-                self.groups.intern(0, id);
-                row.node = self.node(code, id);
-            }
+            let g = numbering.number(&self.groups, &r.head.id).unwrap_or(u32::MAX);
+            let node = table.get(g as usize).map_or(NodeIx(u32::MAX), |row| row.node);
+            put_numbered(&mut table, g, GroupRow { node, head, member_users, member_groups });
+        }
+        let relations = derive::groups(&table, &self.tables.principal_deleted, &self.limits)
+            .map_err(|TooDeep(g)| too_deep_group(numbering.name(&self.groups, g), &self.limits, String::new()))?;
+        let nodes = self.enter_new(ObjectType::Group, &numbering, |ix| &mut ix.groups);
+        for (row, node) in table.iter_mut().skip(numbering.interned).zip(nodes) {
+            row.node = node;
         }
         self.tables.groups = table;
         self.commit_groups(relations);
@@ -531,53 +507,55 @@ impl Index {
 
     fn upsert_roles(&mut self, rows: &[DocRole<'_>]) -> Result<(), SnapshotError> {
         once(rows.iter().map(|r| (r.head.id.as_ref(), r.head.at)), "roles")?;
-        let new: Vec<&str> =
-            rows.iter().map(|r| r.head.id.as_ref()).filter(|id| self.roles.get(0, id).is_none()).collect();
-        let number = |id: &str| {
-            self.roles.get(0, id).or_else(|| new.iter().position(|n| *n == id).map(|i| (self.roles.len() + i) as u32))
-        };
+        let numbering = Numbering::of(&self.roles, rows.iter().map(|r| r.head.id.as_ref()));
         let mut entered = Vec::with_capacity(rows.len());
         for r in rows {
             let head = self.head("roles", &r.head)?;
             let lists = if head.live() { (&r.member_permissions[..], &r.member_roles[..]) } else { (&[][..], &[][..]) };
             let at = format!("roles[{}].member_roles", r.head.at);
-            let member_roles =
-                self.lookup(lists.1, &at, true, WarningCode::UnknownRole, |id| number(id).map(RoleIx))?;
-            entered.push((number(&r.head.id).unwrap_or(u32::MAX), head, lists.0, member_roles));
+            let member_roles = self.lookup(lists.1, &at, true, WarningCode::UnknownRole, |id| {
+                numbering.number(&self.roles, id).map(RoleIx)
+            })?;
+            entered.push((numbering.number(&self.roles, &r.head.id).unwrap_or(u32::MAX), head, lists.0, member_roles));
         }
         let mut table = self.tables.roles.clone();
+        // Type names are entered only once every reference has resolved (a new unknown name is the one
+        // thing a refused call could otherwise leave behind).
         for (r, head, permissions, member_roles) in entered {
             let member_permissions =
                 permissions.iter().map(|(p, t)| (*p, t.as_ref().map(|t| self.enter_type(t)))).collect();
-            if table.len() <= r as usize {
-                table.resize_with(r as usize + 1, || RoleRow {
-                    node: NodeIx(u32::MAX),
-                    head: dead_head(),
-                    member_permissions: Vec::new(),
-                    member_roles: Vec::new(),
-                });
-            }
-            if let Some(slot) = table.get_mut(r as usize) {
-                *slot = RoleRow { node: slot.node, head, member_permissions, member_roles };
-            }
+            let node = table.get(r as usize).map_or(NodeIx(u32::MAX), |row| row.node);
+            put_numbered(&mut table, r, RoleRow { node, head, member_permissions, member_roles });
         }
-        let relations = derive::roles(&table, &self.limits).map_err(|TooDeep(r)| {
-            let name = new.get((r as usize).wrapping_sub(self.roles.len())).copied().unwrap_or(self.roles.text(r));
-            too_deep_role(name, &self.limits, String::new())
-        })?;
-        let code = TypeCode(ObjectType::Role.known_index().unwrap_or(0) as u32);
-        let first_new = self.roles.len();
-        for (r, row) in table.iter_mut().enumerate() {
-            if row.node.0 == u32::MAX {
-                let id = new.get(r.wrapping_sub(first_new)).copied().unwrap_or("");
-                self.roles.intern(0, id);
-                row.node = self.node(code, id);
-            }
+        let relations = derive::roles(&table, &self.limits)
+            .map_err(|TooDeep(r)| too_deep_role(numbering.name(&self.roles, r), &self.limits, String::new()))?;
+        let nodes = self.enter_new(ObjectType::Role, &numbering, |ix| &mut ix.roles);
+        for (row, node) in table.iter_mut().skip(numbering.interned).zip(nodes) {
+            row.node = node;
         }
         self.tables.roles = table;
         self.commit_roles(relations);
         derive::places(self);
         Ok(())
+    }
+
+    /// Interns the new ids of a call into the section's interner (`names`), in number order, and gives
+    /// each its node of type `kind` (groups and roles are objects too).
+    fn enter_new(
+        &mut self,
+        kind: ObjectType,
+        numbering: &Numbering<'_>,
+        names: fn(&mut Index) -> &mut Interner,
+    ) -> Vec<NodeIx> {
+        let code = known(kind);
+        numbering
+            .new
+            .iter()
+            .map(|id| {
+                names(self).intern(0, id);
+                self.node(code, id)
+            })
+            .collect()
     }
 
     fn upsert_projects(&mut self, rows: &[DocHead<'_>]) -> Result<(), SnapshotError> {
@@ -687,6 +665,49 @@ impl Index {
     }
 }
 
+/// The numbers the rows of one call get in a section numbered by an interner (groups, roles): an id the
+/// section has keeps its number; a new one gets the next free number, in the order of the call.
+struct Numbering<'r> {
+    interned: usize,
+    new: Vec<&'r str>,
+    of_new: HashMap<&'r str, u32>,
+}
+
+impl<'r> Numbering<'r> {
+    fn of(names: &Interner, ids: impl Iterator<Item = &'r str>) -> Self {
+        let mut n = Numbering { interned: names.len(), new: Vec::new(), of_new: HashMap::new() };
+        for id in ids {
+            if names.get(0, id).is_none() && !n.of_new.contains_key(id) {
+                n.of_new.insert(id, (n.interned + n.new.len()) as u32);
+                n.new.push(id);
+            }
+        }
+        n
+    }
+
+    fn number(&self, names: &Interner, id: &str) -> Option<u32> {
+        names.get(0, id).or_else(|| self.of_new.get(id).copied())
+    }
+
+    fn name<'a>(&'a self, names: &'a Interner, number: u32) -> &'a str {
+        match (number as usize).checked_sub(self.interned) {
+            Some(i) => self.new.get(i).copied().unwrap_or(""),
+            None => names.text(number),
+        }
+    }
+}
+
+/// Puts `row` at position `number` of `table`, growing it with copies of `row` that later rows of the call
+/// replace (new numbers come in order, so no copy is left).
+fn put_numbered<R: Clone>(table: &mut Vec<R>, number: u32, row: R) {
+    let at = number as usize;
+    if table.len() <= at {
+        table.resize(at + 1, row);
+    } else if let Some(slot) = table.get_mut(at) {
+        *slot = row;
+    }
+}
+
 /// A list edited by adds (each entered once) then removes.
 fn edit<T: PartialEq>(list: &mut Vec<T>, add: Vec<T>, remove: &[T]) {
     for x in add {
@@ -711,8 +732,4 @@ fn once<'a>(ids: impl Iterator<Item = (&'a str, usize)>, section: &str) -> Resul
 
 fn known(t: ObjectType) -> TypeCode {
     TypeCode(t.known_index().unwrap_or(0) as u32)
-}
-
-fn dead_head() -> Head {
-    Head { org: OrgRef::Null, deleted_at: Some("".into()) }
 }
