@@ -6,8 +6,8 @@
 //! principal numbers handed out earlier (the JS layer caches them) stay valid.
 //!
 //! What each kind of change costs follows what it can affect. An ACL changes one principal's resolved
-//! grants, or those of one group's members, and nothing else: it costs its own rows plus a scan of the
-//! rows already on its object. An object row changes one node's place. Groups, roles and principals are
+//! grants, or those of one group's members, and nothing else: it costs its own rows, a scan of the rows
+//! already on its object, and an update of the resolutions already made of those it reaches. An object row changes one node's place. Groups, roles and principals are
 //! re-derived whole through [`derive`], and projects and project groups re-place every object: those cost
 //! what the org's groups or objects cost, never its ACL rows, and are the rare, administrative kind.
 
@@ -285,7 +285,7 @@ impl Index {
             self.acls_by_holder.push(holder_key(holder), at);
             self.granted(holder, node, &coverage);
         }
-        let mut touched = HashSet::new();
+        let (mut nodes, mut holders) = (HashSet::new(), HashSet::new());
         for Item { row, holder, role, .. } in removes {
             // Looked up now, not before the adds: an add of this batch may have entered what it names.
             let Some((node, grant)) = self.probe(row, role) else { continue };
@@ -296,16 +296,19 @@ impl Index {
             {
                 *id = u32::MAX;
             }
-            touched.insert((node, holder));
+            nodes.insert(node.0);
+            holders.insert(holder_key(holder));
             self.ungranted(holder, node);
         }
-        // Removed rows leave empty rows behind; the lists that name them drop them, so that adding and
-        // removing the same grants over and over does not grow what a lookup scans.
-        for (node, holder) in touched {
-            let live = |a: u32| self.acls.get(a as usize).is_some_and(Option::is_some);
-            let (by_node, by_holder) = (&mut self.acls_by_node, &mut self.acls_by_holder);
-            by_node.retain(node.0, live);
-            by_holder.retain(holder_key(holder), live);
+        // Removed rows leave empty rows behind; the lists that name them drop them (each list once per
+        // batch), so that adding and removing the same grants over and over does not grow what a lookup
+        // scans.
+        let live = |a: u32| self.acls.get(a as usize).is_some_and(Option::is_some);
+        for node in nodes {
+            self.acls_by_node.retain(node, live);
+        }
+        for holder in holders {
+            self.acls_by_holder.retain(holder, live);
         }
         Ok(())
     }
