@@ -15,6 +15,7 @@ import { generateKeyPairSync } from 'node:crypto';
 
 import { startOrigin } from '../../www/edge/origin.mjs';
 import { publicKeyText, signBytes } from '../../scripts/sign-snapshot.mjs';
+import { Snapshot } from 'permeval';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WORKERD = `${ROOT}node_modules/.bin/workerd`;
@@ -201,6 +202,26 @@ test('with DEBUG set, a 403 carries the full explanation', async () => {
   });
   // Allowed requests are unaffected by DEBUG.
   await assertForwarded(debugEdge, 'GET', '/v1/dataset/D1', { token: TOKEN.carol }, 'U_CAROL');
+});
+
+test('GET /permeval/snapshot gives the caller its projection: its own answers, nobody else\'s rows', async () => {
+  const before = origin.requests.length;
+  const res = await call(edge, 'GET', '/permeval/snapshot', { token: TOKEN.carol });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('cache-control'), 'private, no-store');
+  const doc = res.body;
+  assert.deepEqual(doc.users.map((u) => u.id), ['U_CAROL']);
+  const text = JSON.stringify(doc);
+  for (const other of ['U_ALICE', 'U_BOB', 'SA_CI']) assert.equal(text.includes(other), false, `${other} is not in it`);
+  const mine = Snapshot.fromJson(text);
+  const full = Snapshot.fromJson(readFileSync(`${ROOT}www/edge/snapshot.json`, 'utf8'));
+  for (const [type, id] of [['experiment', 'E1'], ['dataset', 'D1'], ['project_log', 'P2'], ['project', 'P2']]) {
+    assert.deepEqual(mine.effective('U_CAROL', type, id), full.effective('U_CAROL', type, id), `${type}/${id}`);
+  }
+  assert.equal(origin.requests.length, before, 'answered at the edge');
+  // Anonymous callers get nothing; the path takes GET only.
+  assert.equal((await call(edge, 'GET', '/permeval/snapshot', {})).status, 401);
+  assert.equal((await call(edge, 'POST', '/permeval/snapshot', { token: TOKEN.carol })).status, 404);
 });
 
 test('a missing, malformed or unknown bearer token is 401, before any routing', async () => {

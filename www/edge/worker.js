@@ -18,6 +18,8 @@ const REFRESH_TIMEOUT_MS = 5000;
 // The origin sends the Ed25519 signature of the snapshot's bytes with the bytes themselves, so a body and a
 // signature can never come from two different versions.
 const SIGNATURE_HEADER = 'x-snapshot-signature';
+// Where a caller fetches the snapshot's projection for itself (see `projectFor`).
+const PROJECTION_PATH = '/permeval/snapshot';
 
 // One snapshot per isolate, shared by its requests. It is created on the first request because bindings
 // arrive with requests, and `checkedAt` is when the origin was last asked (successfully or not). `snapshot`
@@ -33,6 +35,15 @@ export default {
     }
 
     const url = new URL(request.url);
+    // The caller's own view of the ACLs, for its browser: the projection answers every check about the
+    // caller as the whole snapshot does, and names nobody else.
+    if (request.method === 'GET' && url.pathname === PROJECTION_PATH) {
+      await refreshIfStale(env);
+      if (state.snapshot === null) return Response.json({ error: 'no_snapshot' }, { status: 503 });
+      return new Response(state.snapshot.projectFor(principal), {
+        headers: { 'content-type': 'application/json', 'cache-control': 'private, no-store' },
+      });
+    }
     const check = route(request.method, url.pathname);
     if (check === null) return Response.json({ error: 'not_found' }, { status: 404 });
 
