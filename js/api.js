@@ -82,17 +82,18 @@ export function bind(raw) {
     #numbers = new Numbers();
     #listeners = new Set();
 
-    constructor(document, internal, loaded) {
-      this.#raw = internal === token ? loaded : new raw.Snapshot(document);
+    // `new Snapshot(document, options)`; the static loaders pass the token and a loaded wasm snapshot.
+    constructor(document, options) {
+      this.#raw = document === token ? options : new raw.Snapshot(document, options);
       readPermissionBits();
     }
 
     static fromJson(input, options) {
-      return new Snapshot(undefined, token, raw.Snapshot.fromJson(input, options));
+      return new Snapshot(token, raw.Snapshot.fromJson(input, options));
     }
 
     static fromSignedJson(text, signature, publicKeys, options) {
-      return new Snapshot(undefined, token, raw.Snapshot.fromSignedJson(text, signature, publicKeys, options));
+      return new Snapshot(token, raw.Snapshot.fromSignedJson(text, signature, publicKeys, options));
     }
 
     isStale() {

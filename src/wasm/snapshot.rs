@@ -32,17 +32,19 @@ impl Snapshot {
 #[wasm_bindgen]
 impl Snapshot {
     /// Loads the snapshot document given as a JS object (it is serialised to JSON text first; `fromJson`
-    /// with the fetched text or bytes is faster).
+    /// with the fetched text or bytes is faster), within the options' limits and expiry.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "SnapshotDocument")] document: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoadOptions")] options: Option<JsValue>,
     ) -> Result<Snapshot, JsValue> {
+        let options = super::load::load_options(options)?;
         let text = JSON::stringify(&document).map_err(|e| {
             let why = js_sys::Error::from(e).message().as_string().unwrap_or_default();
             convert::error("invalid_json", &format!("the document cannot be written as JSON: {why}"), "", None)
         })?;
         match text.as_string() {
-            Some(text) => Snapshot::load(crate::Snapshot::from_json(&text)),
+            Some(text) => Snapshot::load(crate::Snapshot::from_json_with(&text, &options)),
             None => Err(convert::error("wrong_type", "the document must be an object", "", None)),
         }
     }

@@ -199,6 +199,11 @@ test('each error kind throws a PermevalError with code and path, and the instanc
   cyclic.self = cyclic;
   throwsPermeval(() => new Snapshot(cyclic), 'invalid_json', '');
   throwsPermeval(() => new Snapshot(undefined), 'wrong_type', '');
+  // The constructor takes the load options too.
+  const big = { org: { id: 'O' }, users: Array.from({ length: 20 }, (_, i) => ({ id: `U${i}` })) };
+  assert.equal(new Snapshot(big).principals().length, 20);
+  throwsPermeval(() => new Snapshot(big, { limits: { rowsPerArray: 10 } }), 'limit_exceeded', 'users[10]');
+  throwsPermeval(() => new Snapshot(big, { maxAgeSecond: 60 }), 'invalid_option', 'options.maxAgeSecond');
 });
 
 test('a permission outside the eight throws, naming the nearest one', () => {

@@ -93,6 +93,8 @@ export async function usage(text: string, bytes: Uint8Array, module: WebAssembly
   // @ts-expect-error: the public keys are required
   Snapshot.fromSignedJson(text, 'c2lnbmF0dXJl');
   const stamped: SnapshotDocument = { org: { id: 'O' }, generated_at: '2026-11-28T09:00:00Z', expires_at: null };
+  const fromObject: Snapshot = new Snapshot(stamped, { maxAgeSeconds: 300 });
+  void fromObject;
   void [bounded, fresh, signed, oneKey, stamped];
 
   try {
