@@ -1,14 +1,16 @@
 //! The random snapshot documents of the differential test (`tests/differential.rs`), shared with the delta
-//! property test (`tests/deltas.rs`): a seeded PRNG, small id pools so that references collide, and a
-//! generator whose `noise` level decides how often rows are malformed or name nothing.
+//! property tests (`tests/deltas.rs`, `tests/wasm_suite/deltas.rs`): a seeded PRNG, small id pools so that
+//! references collide, and a generator whose `noise` level decides how often rows are malformed or name
+//! nothing.
 //!
-//! Each test binary uses a different part of it.
+//! Each test binary uses a different part of it. It expects `reference` (`tests/reference/mod.rs`) as a
+//! sibling module.
 
 #![allow(dead_code)]
 
 use serde_json::{Map, Value, json};
 
-use crate::reference::{KNOWN_TYPES, PERMISSIONS};
+use super::reference::{KNOWN_TYPES, PERMISSIONS};
 
 // ---------------------------------------------------------------------------------------------------
 // PRNG: splitmix64.

@@ -128,6 +128,14 @@ pub fn ids(doc: &Value, name: &str) -> Vec<String> {
     section(doc, name).iter().filter_map(|r| str_field(r, "id")).map(str::to_owned).collect()
 }
 
+/// The (type, id) keys of the `objects` rows, in document order.
+pub fn object_keys(doc: &Value) -> Vec<(String, String)> {
+    section(doc, "objects")
+        .iter()
+        .filter_map(|r| Some((str_field(r, "type")?.to_owned(), str_field(r, "id")?.to_owned())))
+        .collect()
+}
+
 pub fn org_id(doc: &Value) -> String {
     doc.get("org").and_then(|o| str_field(o, "id")).unwrap_or_default().to_owned()
 }

@@ -8,6 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 mod bad_inputs;
+mod deltas;
 mod hostile;
 mod memory;
 mod spec_cases;
