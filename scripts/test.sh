@@ -24,7 +24,9 @@ step "package build"
 ln -sfn ../pkg node_modules/permeval
 
 step "wasm-bindgen-test: Node and headless Chromium"
-CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+# The runner gives a whole headless-browser run 20 s by default; the delta property through the JS classes
+# (tests/wasm_suite/deltas.rs) takes longer than that on a busy machine.
+WASM_BINDGEN_TEST_TIMEOUT=120 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown --test wasm_node --test wasm_browser
 
 step "JS tests against the package (Node ESM + CJS, Chromium page)"

@@ -114,7 +114,7 @@ impl Snapshot {
         #[wasm_bindgen(js_name = principalId, unchecked_param_type = "string")] principal_id: JsValue,
     ) -> Result<Subject, JsValue> {
         let principal = convert::string(&principal_id, "principalId")?;
-        Ok(Subject::new(Rc::clone(&self.inner), self.snap().subject(&principal).key()))
+        Ok(Subject::new(Rc::clone(&self.inner), principal))
     }
 
     /// Whether the principal holds the permission on the object.

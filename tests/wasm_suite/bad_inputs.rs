@@ -92,7 +92,7 @@ fn bad_documents_as_js_objects_never_trap() {
         let name = name(&case);
         let Ok(text) = String::from_utf8(document(&case, Scale::Reduced)) else { continue };
         let Ok(object) = JSON::parse(&text) else { continue };
-        let _ = outcome(name, &Snapshot::new(object));
+        let _ = outcome(name, &Snapshot::new(object, None));
         fixture_still_answers(name);
     }
 }

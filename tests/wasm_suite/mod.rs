@@ -59,7 +59,7 @@ fn assert_error(e: &JsValue, code: &str, path: &str) {
 #[wasm_bindgen_test]
 fn loads_from_text_bytes_and_object_alike() {
     let from_bytes = Snapshot::from_json(Uint8Array::from(FIXTURE.as_bytes()).into(), None).map_err(|e| describe(&e));
-    let from_object = JSON::parse(FIXTURE).and_then(Snapshot::new).map_err(|e| describe(&e));
+    let from_object = JSON::parse(FIXTURE).and_then(|d| Snapshot::new(d, None)).map_err(|e| describe(&e));
     for snap in [load(FIXTURE), from_bytes.expect("bytes"), from_object.expect("object")] {
         assert_eq!(snap.org_id(), "O");
         assert_eq!(Array::from(&snap.warnings()).length(), 0);
