@@ -9,7 +9,8 @@
 //!
 //! A [`Subject`](crate::Subject) borrows its snapshot, so none can be alive across a delta: the compiler
 //! enforces it. A [`SubjectKey`](crate::SubjectKey) stays valid and sees the new answers (and names no one
-//! once its principal is deleted).
+//! once its principal is deleted; one taken for an id that was no member names no one even after a delta
+//! makes it one). The JS `Subject` keeps its id and resolves it again after a delta.
 
 use crate::document::{SnapshotError, delta};
 use crate::snapshot::Snapshot;
