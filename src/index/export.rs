@@ -161,7 +161,8 @@ impl Index {
         section(&mut out, "groups", t.groups.iter().enumerate(), |out, (g, row)| {
             let g = g as u32;
             self.write_head(out, self.groups.text(g), &row.head);
-            let kept = keep.group_members.has(g);
+            // A dead row's lists are not read at load, so they are not written.
+            let kept = row.head.live() && keep.group_members.has(g);
             let users = row.member_users.iter().filter(|p| kept && keep.principals.has(p.0));
             list(out, "member_users", users, |out, p| string(out, self.principals.text(p.0)));
             let groups = row.member_groups.iter().filter(|c| kept && keep.group_members.has(c.0));
@@ -170,7 +171,7 @@ impl Index {
         section(&mut out, "roles", t.roles.iter().enumerate(), |out, (r, row)| {
             let r = r as u32;
             self.write_head(out, self.roles.text(r), &row.head);
-            let kept = keep.role_contents.has(r);
+            let kept = row.head.live() && keep.role_contents.has(r);
             let permissions = row.member_permissions.iter().filter(|_| kept);
             list(out, "member_permissions", permissions, |out, (p, restrict)| {
                 out.push('{');
@@ -189,7 +190,8 @@ impl Index {
         });
         section(&mut out, "project_groups", t.project_groups.rows.iter(), |out, row| {
             self.write_head(out, self.nodes.text(row.node.0), &row.head);
-            list(out, "member_projects", row.member_projects.iter(), |out, p| string(out, self.nodes.text(p.0)));
+            let projects = row.member_projects.iter().filter(|_| row.head.live());
+            list(out, "member_projects", projects, |out, p| string(out, self.nodes.text(p.0)));
         });
         section(&mut out, "objects", t.objects.rows.iter(), |out, row| {
             let mut first = true;
