@@ -111,7 +111,8 @@ fn keep_for(ix: &Index, principal: &str) -> Keep {
             Some(seen) if !*seen => *seen = true,
             _ => continue,
         }
-        if let Some(row) = ix.tables.roles.get(r.ix()) {
+        // A dead role passes nothing on (its list is neither read at load nor written).
+        if let Some(row) = ix.tables.roles.get(r.ix()).filter(|row| row.head.live()) {
             to_visit.extend(row.member_roles.iter().copied());
         }
     }
