@@ -47,13 +47,17 @@
 //!   [`Warning`]s, and ask [`Snapshot::can`], [`Snapshot::effective`], [`Snapshot::can_create`],
 //!   [`Snapshot::explain`], [`Snapshot::who_can`] and [`Snapshot::accessible`] (over
 //!   [`Snapshot::listed_ids`]).
+//! - Live snapshots: [`Snapshot::apply_acl_batch`], [`Snapshot::patch_group`], [`Snapshot::patch_role`] and
+//!   [`Snapshot::upsert`] apply changes in Braintrust's write shapes, all or nothing, counted by
+//!   [`Snapshot::version`]; [`Snapshot::to_json`] writes the resulting document.
 //! - [`Snapshot::project_for`]: the document to ship one principal instead of the whole org's.
 //! - [`Subject`]: one principal resolved once, with batch forms ([`Subject::effective_batch`],
 //!   [`Subject::can_batch`], [`Subject::accessible_positions`]) that write into a caller's buffer.
 //! - [`Explanation`]: the grant paths behind an answer ([`GrantPath`]), or a [`DenialReason`].
 //! - The vocabulary: [`Permission`] and [`PermissionSet`], [`ObjectType`] and [`ObjectRef`],
 //!   [`Principal`].
-//! - Errors: [`SnapshotError`] (a document that cannot be loaded) and [`Warning`] (a row that was skipped).
+//! - Errors: [`SnapshotError`] (a document that cannot be loaded, or a delta refused) and [`Warning`] (a row
+//!   that was skipped).
 //! - Hostile input: [`LoadOptions`] with its [`Limits`] and expiry ([`Clock`]), and signed snapshots
 //!   ([`Snapshot::from_signed_json`] with [`PublicKey`] and [`Signature`]).
 //!
@@ -61,7 +65,9 @@
 //!
 //! Loading runs in two stages, each in its own module: the document is read in one pass into validated
 //! rows that borrow from the input (`document`), then compiled into an index of dense integers with every
-//! closure precomputed (`index`). Queries (`snapshot`, `subject`, `explain`) only read the index.
+//! closure precomputed (`index`). Queries (`snapshot`, `subject`, `explain`) only read the index. The index
+//! keeps the validated rows it was derived from (`index::tables`), so that a delta (`delta`) can change a
+//! row and derive again what depends on it, through the same functions the build uses.
 
 #![deny(missing_docs)]
 
