@@ -29,10 +29,16 @@ impl Snapshot {
         &self,
         apply: impl FnOnce(&mut crate::Snapshot) -> Result<(), crate::SnapshotError>,
     ) -> Result<(), JsValue> {
-        let mut snapshot = self.inner.try_borrow_mut().map_err(|_| {
-            convert::error("busy", "the snapshot is being read; apply the delta after the current call", "", None)
-        })?;
-        apply(&mut snapshot).map_err(|e| convert::snapshot_error(&e))
+        // The mutable borrow ends before the error is built: building it calls into JS (`new Error`), and
+        // no JS may run while the snapshot is borrowed mutably (see `snapshot::read`).
+        let applied = match self.inner.try_borrow_mut() {
+            Ok(mut snapshot) => apply(&mut snapshot),
+            Err(_) => {
+                let message = "the snapshot is being read; apply the delta after the current call";
+                return Err(convert::error("busy", message, "", None));
+            }
+        };
+        applied.map_err(|e| convert::snapshot_error(&e))
     }
 }
 
