@@ -125,3 +125,24 @@ test('projectFor: a document for one principal that answers as the full snapshot
   assert.deepEqual(JSON.parse(snap.projectFor('nobody')).users, []);
   assert.throws(() => snap.projectFor(42), (e) => e.code === 'wrong_type' && e.path === 'principalId');
 });
+
+test("the README's deltas example runs on the spec's example snapshot and does what its comments say", () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('## Live snapshots: deltas'));
+  const block = /```js\n([\s\S]*?)```/.exec(section)[1];
+  const snap = Snapshot.fromJson(fixture);
+  let renders = 0;
+  const run = new Function('snap', 'render', `${block}\nreturn stop;`);
+  const stop = run(snap, () => renders++);
+  assert.equal(snap.version, 5, 'one per successful call, as the comment says');
+  assert.equal(snap.can('U_CAROL', 'read', 'experiment', 'E9'), true, 'E9 is in P1, where carol reads');
+  assert.equal(snap.can('U_BOB', 'update', 'experiment', 'E1'), false, 'bob left Engineers');
+  assert.equal(snap.can('U_CAROL', 'update', 'experiment', 'E1'), true, 'carol joined Engineers');
+  assert.equal(snap.can('U_CAROL', 'read', 'project', 'P2'), false, 'P2 is deleted');
+  snap.upsert('projects', [{ id: 'P2', org_id: 'O', name: 'search' }]);
+  assert.equal(renders, 1, 'subscribed after the five calls, called once for the sixth');
+  stop();
+  snap.upsert('users', [{ id: 'U_NEW' }]);
+  assert.equal(renders, 1, 'not called once stopped');
+  assert.equal(snap.can('U_CAROL', 'read', 'project', 'P2'), true, 'P2 back, read through data-sci now');
+});
