@@ -612,15 +612,21 @@ fn item_id(
     grant: &AclGrant<'_>,
     restrict: Option<&ObjectType>,
 ) -> String {
-    let holder = match holder {
-        AclHolder::User(id) => format!("user:{id}"),
-        AclHolder::Group(id) => format!("group:{id}"),
+    let (holder_kind, holder) = match holder {
+        AclHolder::User(id) => ("user:", id.as_ref()),
+        AclHolder::Group(id) => ("group:", id.as_ref()),
     };
-    let grant = match grant {
-        AclGrant::Permission(p) => p.as_str().to_owned(),
-        AclGrant::Role(id) => format!("role:{id}"),
+    let (grant_kind, grant) = match grant {
+        AclGrant::Permission(p) => ("", p.as_str()),
+        AclGrant::Role(id) => ("role:", id.as_ref()),
     };
-    let mut id = format!("delta:{object_type}/{object_id}/{holder}/{grant}");
+    // Pushed piece by piece rather than `format!`ed: one id per added item, and the formatting machinery was
+    // a tenth of a 1k-row batch (perf, 2026-11-28).
+    let parts = ["delta:", object_type.as_str(), "/", object_id, "/", holder_kind, holder, "/", grant_kind, grant];
+    let mut id = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + 32);
+    for part in parts {
+        id.push_str(part);
+    }
     if let Some(t) = restrict {
         id.push('/');
         id.push_str(t.as_str());
