@@ -220,8 +220,8 @@ impl Index {
         // Loading checks a row's grant before its id: a grant that is there already (in the snapshot, or
         // earlier in this batch) is a no-op whatever id it comes with. Otherwise its id must be free: not
         // a live row's, not an earlier item's.
-        let mut grants = HashSet::new();
-        let mut claimed = HashSet::new();
+        let mut grants = HashSet::with_capacity(batch.add.len());
+        let mut claimed = HashSet::with_capacity(batch.add.len());
         for row in &batch.add {
             let path = |field: &str| format!("add_acls[{}].{field}", row.at);
             if let Some(other) = row.object_org_id.as_deref().filter(|o| *o != &*self.org_id) {
