@@ -87,8 +87,6 @@ impl Snapshot {
     /// `generated_at` or `expires_at` [`crate::ErrorCode::InvalidTimestamp`], and a snapshot stale at
     /// load [`crate::ErrorCode::Stale`] or [`crate::ErrorCode::ClockSkew`].
     pub fn from_json_with(text: &str, options: &LoadOptions) -> Result<Snapshot, SnapshotError> {
-        // The byte reader, not serde_json's `StrRead`: one instantiation of the whole reader instead of two
-        // keeps the wasm about 10% smaller, for a UTF-8 re-check of strings that costs little.
         Snapshot::from_slice_with(text.as_bytes(), options)
     }
 
@@ -97,7 +95,7 @@ impl Snapshot {
     /// # Errors
     /// As [`Snapshot::from_json_with`].
     pub fn from_slice_with(bytes: &[u8], options: &LoadOptions) -> Result<Snapshot, SnapshotError> {
-        let parsed = document::parse(serde_json::de::SliceRead::new(bytes), bytes.len(), &options.limits);
+        let parsed = document::parse(bytes, &options.limits);
         Snapshot::from_parsed(parsed, options)
     }
 

@@ -6,13 +6,9 @@
 //! the resulting document accepts too. Unknown object type names are the one warning that does not
 //! refuse: loading keeps such rows, so a delta does.
 
-use std::fmt;
-
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
-
 use super::error::{ErrorCode, SnapshotError};
-use super::json::{KeyIn, Row, RowReader, Tracker};
-use super::parse::{Section, check_size};
+use super::json::{Fail, Reader, Row};
+use super::parse::{check_size, section};
 use super::rows::{self, AclRow, GroupPatch, GroupRow, Head, ObjectRow, PrincipalRow, ProjectGroupRow, RoleRow};
 use super::rows::{RolePatch, RowCx};
 use super::warning::{Warning, WarningCode};
@@ -42,18 +38,12 @@ pub(crate) const UPSERT_SECTIONS: &[&str] =
 fn read<'a, T>(
     text: &'a str,
     limits: &Limits,
-    read: impl FnOnce(
-        &mut serde_json::Deserializer<serde_json::de::SliceRead<'a>>,
-        &Tracker,
-        &mut Vec<Warning>,
-    ) -> Result<T, serde_json::Error>,
+    read: impl FnOnce(&mut Reader<'a>, &mut Vec<Warning>) -> Result<T, Fail>,
 ) -> Result<T, SnapshotError> {
     check_size(text.len(), limits)?;
-    let mut de = serde_json::Deserializer::from_slice(text.as_bytes());
-    let tracker = Tracker::new(*limits);
+    let mut reader = Reader::new(text.as_bytes(), *limits);
     let mut warnings = Vec::new();
-    let value =
-        read(&mut de, &tracker, &mut warnings).and_then(|v| de.end().map(|()| v)).map_err(|e| tracker.error(&e))?;
+    let value = read(&mut reader, &mut warnings).and_then(|v| reader.end().map(|()| v)).map_err(|f| reader.error(f))?;
     match warnings.into_iter().find(|w| w.code() != WarningCode::UnknownObjectType) {
         Some(w) => Err(SnapshotError::new(ErrorCode::Rejected(w.code()), w.message(), w.path())),
         None => Ok(value),
@@ -61,7 +51,7 @@ fn read<'a, T>(
 }
 
 pub(crate) fn acl_batch<'a>(text: &'a str, limits: &Limits) -> Result<AclBatch<'a>, SnapshotError> {
-    read(text, limits, |de, tracker, warnings| BatchSeed { tracker, warnings }.deserialize(de))
+    read(text, limits, batch)
 }
 
 pub(crate) fn group_patch<'a>(text: &'a str, limits: &Limits) -> Result<GroupPatch<'a>, SnapshotError> {
@@ -81,8 +71,8 @@ fn body<'a, T>(
 ) -> Result<T, SnapshotError> {
     let mut out = None;
     let mut not_object = None;
-    read(text, limits, |de, tracker, warnings| {
-        match (RowReader { fields, tracker }).deserialize(de)? {
+    read(text, limits, |reader, warnings| {
+        match reader.row(fields, 0)? {
             Row::NotObject(kind) => not_object = Some(kind),
             row => out = validate(&mut RowCx { section: "", at: 0, warnings }, row).ok(),
         }
@@ -95,92 +85,58 @@ fn body<'a, T>(
     })
 }
 
-/// Rows for `section` (one of [`UPSERT_SECTIONS`]): a JSON array of rows of that section's shape.
-pub(crate) fn upsert<'a>(section: &str, text: &'a str, limits: &Limits) -> Result<Upsert<'a>, SnapshotError> {
-    let Some(&name) = UPSERT_SECTIONS.iter().find(|s| **s == section) else {
-        let message = format!("no section `{section}` takes rows; one of {}", UPSERT_SECTIONS.join(", "));
+/// Rows for `target` (one of [`UPSERT_SECTIONS`]): a JSON array of rows of that section's shape.
+pub(crate) fn upsert<'a>(target: &str, text: &'a str, limits: &Limits) -> Result<Upsert<'a>, SnapshotError> {
+    let Some(&name) = UPSERT_SECTIONS.iter().find(|s| **s == target) else {
+        let message = format!("no section `{target}` takes rows; one of {}", UPSERT_SECTIONS.join(", "));
         return Err(SnapshotError::new(ErrorCode::WrongType, message, ""));
     };
-    read(text, limits, |de, t, w| {
-        tracker_section(t, name);
+    read(text, limits, |r, w| {
+        r.place.section = Some(name);
         Ok(match name {
             "users" | "service_accounts" => Upsert::Principals {
                 service_accounts: name == "service_accounts",
-                rows: Section::new(name, t, w, |cx, row| cx.principal(row), rows::PRINCIPAL_FIELDS).deserialize(de)?,
+                rows: section(r, w, name, rows::PRINCIPAL_FIELDS, |cx, row| cx.principal(row))?,
             },
-            "groups" => {
-                Upsert::Groups(Section::new(name, t, w, |cx, row| cx.group(row), rows::GROUP_FIELDS).deserialize(de)?)
+            "groups" => Upsert::Groups(section(r, w, name, rows::GROUP_FIELDS, |cx, row| cx.group(row))?),
+            "roles" => Upsert::Roles(section(r, w, name, rows::ROLE_FIELDS, |cx, row| cx.role(row))?),
+            "projects" => Upsert::Projects(section(r, w, name, rows::PROJECT_FIELDS, |cx, row| cx.project(row))?),
+            "project_groups" => {
+                Upsert::ProjectGroups(section(r, w, name, rows::PROJECT_GROUP_FIELDS, |cx, row| cx.project_group(row))?)
             }
-            "roles" => {
-                Upsert::Roles(Section::new(name, t, w, |cx, row| cx.role(row), rows::ROLE_FIELDS).deserialize(de)?)
-            }
-            "projects" => Upsert::Projects(
-                Section::new(name, t, w, |cx, row| cx.project(row), rows::PROJECT_FIELDS).deserialize(de)?,
-            ),
-            "project_groups" => Upsert::ProjectGroups(
-                Section::new(name, t, w, |cx, row| cx.project_group(row), rows::PROJECT_GROUP_FIELDS)
-                    .deserialize(de)?,
-            ),
-            _ => Upsert::Objects(
-                Section::new(name, t, w, |cx, row| cx.object(row), rows::OBJECT_FIELDS).deserialize(de)?,
-            ),
+            _ => Upsert::Objects(section(r, w, name, rows::OBJECT_FIELDS, |cx, row| cx.object(row))?),
         })
     })
 }
 
-fn tracker_section(t: &Tracker, name: &'static str) {
-    t.section.set(Some(name));
-}
-
 const BATCH_KEYS: &[&str] = &["add_acls", "remove_acls"];
 
-struct BatchSeed<'t, 'w> {
-    tracker: &'t Tracker,
-    warnings: &'w mut Vec<Warning>,
-}
-
-impl<'de> DeserializeSeed<'de> for BatchSeed<'_, '_> {
-    type Value = AclBatch<'de>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_map(self)
+/// The body of a batch update: an object whose `add_acls` and `remove_acls` are sections of ACL items.
+fn batch<'a>(r: &mut Reader<'a>, warnings: &mut Vec<Warning>) -> Result<AclBatch<'a>, Fail> {
+    if r.peek() != Some(b'{') {
+        return Err(r.wrong_type("a batch update (a JSON object with `add_acls` and `remove_acls`)"));
     }
-}
-
-impl<'de> Visitor<'de> for BatchSeed<'_, '_> {
-    type Value = AclBatch<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a batch update (a JSON object with `add_acls` and `remove_acls`)")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut batch = AclBatch { add: Vec::new(), remove: Vec::new() };
-        let mut seen = [false; BATCH_KEYS.len()];
-        while let Some(key) = map.next_key_seed(KeyIn(BATCH_KEYS))? {
-            let Some(ix) = key else {
-                map.next_value::<IgnoredAny>()?;
-                continue;
-            };
-            let name = BATCH_KEYS.get(ix).copied().unwrap_or("");
-            tracker_section(self.tracker, name);
-            if seen.get_mut(ix).is_some_and(|seen| std::mem::replace(seen, true)) {
-                return Err(self.tracker.fail(ErrorCode::DuplicateKey, format_args!("key `{name}` appears twice")));
-            }
-            let rows = map.next_value_seed(Section::new(
-                name,
-                self.tracker,
-                &mut *self.warnings,
-                |cx, row| cx.acl_item(row),
-                rows::ACL_FIELDS,
-            ))?;
-            if name == "add_acls" {
-                batch.add = rows
-            } else {
-                batch.remove = rows
-            }
-            self.tracker.section.set(None);
+    r.open();
+    let mut batch = AclBatch { add: Vec::new(), remove: Vec::new() };
+    let mut seen = [false; BATCH_KEYS.len()];
+    let mut first = true;
+    while let Some(key) = r.next_key(&mut first)? {
+        let Some(ix) = BATCH_KEYS.iter().position(|k| *k == key) else {
+            r.skip()?;
+            continue;
+        };
+        let name = BATCH_KEYS.get(ix).copied().unwrap_or("");
+        r.place.section = Some(name);
+        if seen.get_mut(ix).is_some_and(|seen| std::mem::replace(seen, true)) {
+            return Err(r.fail(ErrorCode::DuplicateKey, format!("key `{name}` appears twice")));
         }
-        Ok(batch)
+        let rows = section(r, warnings, name, rows::ACL_FIELDS, |cx, row| cx.acl_item(row))?;
+        if name == "add_acls" {
+            batch.add = rows
+        } else {
+            batch.remove = rows
+        }
+        r.place.section = None;
     }
+    Ok(batch)
 }

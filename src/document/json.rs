@@ -1,116 +1,40 @@
-//! Forgiving JSON reading: a borrowed value type for the fields permeval reads, and a row reader that keeps
-//! only the fields it is asked for.
+//! Forgiving JSON reading, by hand: a byte reader that yields rows holding only the fields permeval uses.
 //!
-//! Typed serde structs would turn one bad field anywhere into an error for the whole document; here every
-//! known field is read as a [`Value`] of whatever JSON type it has, and the row validators decide what a
-//! wrong type costs. Unknown fields are skipped with `IgnoredAny`, so they are never allocated.
+//! Typed structs would turn one bad field anywhere into an error for the whole document; here every known
+//! field is read as a [`Value`] of whatever JSON type it has, and the row validators decide what a wrong
+//! type costs. Everything else (names, timestamps, fields the API adds later) is stepped over without being
+//! built: without recursion, so content permeval skips may nest at any depth, and without UTF-8 checks,
+//! since it is never read.
+//!
+//! Why not serde_json: it was half of the load time of a 100k-row org, most of it in the generic visitor
+//! layers between the bytes and these rows, and with serde it was a third of the wasm's size. The reader
+//! knows the errors it raises (code, message, byte offset), so every failure becomes a [`SnapshotError`]
+//! with a JSON path, a line and a column.
 
 use std::borrow::Cow;
-use std::cell::Cell;
-use std::fmt;
-
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::error::Category;
 
 use super::error::{ErrorCode, SnapshotError};
 use crate::options::Limits;
 
-/// Where the reader is, the limits it enforces, and the code of an error it raised itself.
-///
-/// serde's errors are opaque strings, so the reader keeps its own note of where it is (section, row,
-/// field, list entry) and, for the errors it raises itself, which code to report; a failure is then turned
-/// into a [`SnapshotError`] with a JSON path instead of only a line and column.
-pub(crate) struct Tracker {
-    pub(crate) limits: Limits,
-    pub(crate) section: Cell<Option<&'static str>>,
-    pub(crate) row: Cell<Option<usize>>,
-    field: Cell<Option<&'static str>>,
-    entry: Cell<Option<usize>>,
-    code: Cell<Option<ErrorCode>>,
+/// Containers nested deeper than this, in content that is read, fail with
+/// [`ErrorCode::NestingTooDeep`]: the reader of values recurses, and wasm's stack is small.
+const MAX_DEPTH: usize = 128;
+
+/// A failure at a byte offset: turned into a [`SnapshotError`] by [`Reader::error`].
+#[derive(Debug)]
+pub(crate) struct Fail {
+    code: ErrorCode,
+    message: String,
+    at: usize,
 }
 
-impl Tracker {
-    pub(crate) fn new(limits: Limits) -> Self {
-        Tracker {
-            limits,
-            section: Cell::new(None),
-            row: Cell::new(None),
-            field: Cell::new(None),
-            entry: Cell::new(None),
-            code: Cell::new(None),
-        }
-    }
-
-    /// An error with a code of permeval's own, at the current position.
-    pub(crate) fn fail<E: de::Error>(&self, code: ErrorCode, message: fmt::Arguments<'_>) -> E {
-        self.code.set(Some(code));
-        E::custom(message)
-    }
-
-    /// Fails once an array holds more than the limit allows; `len` is the count before adding one more.
-    pub(crate) fn check_rows<E: de::Error>(&self, len: usize) -> Result<(), E> {
-        let limit = self.limits.rows_per_array;
-        if len < limit {
-            return Ok(());
-        }
-        Err(self.fail(ErrorCode::LimitExceeded, format_args!("array longer than the limit `rows_per_array` = {limit}")))
-    }
-
-    /// Fails once more warnings have been recorded than the limit allows.
-    pub(crate) fn check_warnings<E: de::Error>(&self, recorded: usize) -> Result<(), E> {
-        let limit = self.limits.warnings;
-        if recorded <= limit {
-            return Ok(());
-        }
-        Err(self.fail(ErrorCode::LimitExceeded, format_args!("more warnings than the limit `warnings` = {limit}")))
-    }
-
-    fn check_text<E: de::Error>(&self, text: &str) -> Result<(), E> {
-        let limit = self.limits.id_bytes;
-        if text.len() <= limit {
-            return Ok(());
-        }
-        Err(self.fail(
-            ErrorCode::LimitExceeded,
-            format_args!("string of {} bytes, longer than the limit `id_bytes` = {limit}", text.len()),
-        ))
-    }
-
-    pub(crate) fn error(&self, e: &serde_json::Error) -> SnapshotError {
-        let code = self.code.get().unwrap_or(match e.classify() {
-            Category::Data => ErrorCode::WrongType,
-            Category::Syntax if e.to_string().starts_with("recursion limit exceeded") => ErrorCode::NestingTooDeep,
-            Category::Syntax | Category::Eof | Category::Io => ErrorCode::InvalidJson,
-        });
-        let text = e.to_string();
-        // serde_json appends " at line L column C"; the position is kept in its own fields instead.
-        let message = match text.rfind(" at line ") {
-            Some(cut) => text.get(..cut).unwrap_or(&text).to_owned(),
-            None => text,
-        };
-        let mut path = String::new();
-        if let Some(section) = self.section.get() {
-            path.push_str(section);
-            if let Some(row) = self.row.get() {
-                path.push_str(&format!("[{row}]"));
-            }
-            // Syntax errors keep the row as their place: the field being read when the text broke off is
-            // not where the fault is.
-            if let (Some(field), ErrorCode::LimitExceeded) = (self.field.get(), code) {
-                path.push('.');
-                path.push_str(field);
-                if let Some(entry) = self.entry.get() {
-                    path.push_str(&format!("[{entry}]"));
-                }
-            }
-        }
-        let mut err = SnapshotError::new(code, message, path);
-        if e.line() > 0 {
-            err.line = Some(e.line());
-            err.column = Some(e.column());
-        }
-        err
-    }
+/// Where the reader is in the document, for the paths of errors.
+#[derive(Default)]
+pub(crate) struct Place {
+    pub(crate) section: Option<&'static str>,
+    pub(crate) row: Option<usize>,
+    field: Option<&'static str>,
+    entry: Option<usize>,
 }
 
 /// A JSON value, strings borrowed from the input where no escape forced a copy.
@@ -135,133 +59,6 @@ impl Value<'_> {
             Value::Array(_) => "an array",
             Value::Object(_) => "an object",
         }
-    }
-}
-
-/// Reads a [`Value`] within the tracker's limits; `top` marks the value of a field, whose list entries
-/// are noted for error paths.
-#[derive(Clone, Copy)]
-pub(crate) struct ValueSeed<'t> {
-    pub(crate) tracker: &'t Tracker,
-    pub(crate) top: bool,
-}
-
-impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
-    type Value = Value<'de>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ValueSeed<'_> {
-    type Value = Value<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_unit<E>(self) -> Result<Value<'de>, E> {
-        Ok(Value::Null)
-    }
-    fn visit_none<E>(self) -> Result<Value<'de>, E> {
-        Ok(Value::Null)
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Value<'de>, E> {
-        Ok(Value::Bool)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Value<'de>, E> {
-        Ok(Value::Number)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Value<'de>, E> {
-        Ok(Value::Number)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Value<'de>, E> {
-        Ok(Value::Number)
-    }
-    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Value<'de>, E> {
-        self.tracker.check_text(s)?;
-        Ok(Value::Str(Cow::Borrowed(s)))
-    }
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<Value<'de>, E> {
-        self.tracker.check_text(s)?;
-        Ok(Value::Str(Cow::Owned(s.to_owned())))
-    }
-    fn visit_string<E: de::Error>(self, s: String) -> Result<Value<'de>, E> {
-        self.tracker.check_text(&s)?;
-        Ok(Value::Str(Cow::Owned(s)))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value<'de>, A::Error> {
-        let mut items = Vec::new();
-        let inner = ValueSeed { top: false, ..self };
-        loop {
-            if self.top {
-                self.tracker.entry.set(Some(items.len()));
-            }
-            let Some(v) = seq.next_element_seed(inner)? else { break };
-            self.tracker.check_rows(items.len())?;
-            items.push(v);
-        }
-        if self.top {
-            self.tracker.entry.set(None);
-        }
-        Ok(Value::Array(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value<'de>, A::Error> {
-        let mut entries = Vec::new();
-        let inner = ValueSeed { top: false, ..self };
-        while let Some(key) = map.next_key_seed(KeyText(self.tracker))? {
-            entries.push((key, map.next_value_seed(inner)?));
-        }
-        Ok(Value::Object(entries))
-    }
-}
-
-/// Reads an object key as text, borrowed when possible.
-struct KeyText<'t>(&'t Tracker);
-
-impl<'de> DeserializeSeed<'de> for KeyText<'_> {
-    type Value = Cow<'de, str>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeyText<'_> {
-    type Value = Cow<'de, str>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object key")
-    }
-    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Self::Value, E> {
-        self.0.check_text(s)?;
-        Ok(Cow::Borrowed(s))
-    }
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
-        self.0.check_text(s)?;
-        Ok(Cow::Owned(s.to_owned()))
-    }
-}
-
-/// Matches an object key against a fixed list of names, giving its position or `None` for any other key.
-pub(crate) struct KeyIn(pub(crate) &'static [&'static str]);
-
-impl<'de> DeserializeSeed<'de> for KeyIn {
-    type Value = Option<usize>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeyIn {
-    type Value = Option<usize>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object key")
-    }
-    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
-        Ok(self.0.iter().position(|name| *name == s))
     }
 }
 
@@ -294,71 +91,602 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// Reads one array element as a [`Row`] keeping the named fields.
-pub(crate) struct RowReader<'t> {
-    pub(crate) fields: &'static [&'static str],
-    pub(crate) tracker: &'t Tracker,
+/// A pull reader over JSON bytes, within [`Limits`].
+pub(crate) struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    limits: Limits,
+    pub(crate) place: Place,
 }
 
-impl<'de> DeserializeSeed<'de> for RowReader<'_> {
-    type Value = Row<'de>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
+impl<'a> Reader<'a> {
+    pub(crate) fn new(bytes: &'a [u8], limits: Limits) -> Self {
+        Reader { bytes, pos: 0, limits, place: Place::default() }
     }
-}
 
-impl<'de> Visitor<'de> for RowReader<'_> {
-    type Value = Row<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a row")
+    /// A failure with `code` at the current offset.
+    pub(crate) fn fail(&self, code: ErrorCode, message: impl Into<String>) -> Fail {
+        Fail { code, message: message.into(), at: self.pos }
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Row<'de>, A::Error> {
-        let mut fields = Fields { names: self.fields, values: Default::default(), duplicate: None };
-        while let Some(key) = map.next_key_seed(KeyIn(self.fields))? {
-            match key.and_then(|ix| fields.values.get_mut(ix).map(|slot| (ix, slot))) {
-                Some((ix, slot)) => {
-                    let name = self.fields.get(ix).copied();
-                    self.tracker.field.set(name);
-                    let value = map.next_value_seed(ValueSeed { tracker: self.tracker, top: true })?;
-                    self.tracker.field.set(None);
-                    if slot.is_some() {
-                        fields.duplicate = fields.duplicate.or(name);
-                    } else {
-                        *slot = Some(value);
-                    }
-                }
-                None => {
-                    map.next_value::<IgnoredAny>()?;
+
+    /// A syntax error: the end of the text, or `expected` where something else stands.
+    fn syntax(&self, expected: &str) -> Fail {
+        match self.bytes.get(self.pos) {
+            None => self.fail(ErrorCode::InvalidJson, format!("the text ends where {expected} should follow")),
+            Some(b) => self.fail(ErrorCode::InvalidJson, format!("expected {expected}, found {}", shown(*b))),
+        }
+    }
+
+    /// The failure as a [`SnapshotError`]: its path from where the reader was, its line and column from
+    /// the offset.
+    pub(crate) fn error(&self, fail: Fail) -> SnapshotError {
+        let mut path = String::new();
+        if let Some(section) = self.place.section {
+            path.push_str(section);
+            if let Some(row) = self.place.row {
+                path.push_str(&format!("[{row}]"));
+            }
+            // Syntax errors keep the row as their place: the field being read when the text broke off is
+            // not where the fault is.
+            if let (Some(field), ErrorCode::LimitExceeded) = (self.place.field, fail.code) {
+                path.push('.');
+                path.push_str(field);
+                if let Some(entry) = self.place.entry {
+                    path.push_str(&format!("[{entry}]"));
                 }
             }
         }
-        Ok(Row::Fields(fields))
+        let before = self.bytes.get(..fail.at).unwrap_or(self.bytes);
+        let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |nl| nl + 1);
+        let mut err = SnapshotError::new(fail.code, fail.message, path);
+        err.line = Some(1 + before.iter().filter(|b| **b == b'\n').count());
+        err.column = Some(1 + fail.at - line_start);
+        err
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Row<'de>, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Row::NotObject("an array"))
+
+    /// Skips whitespace and returns the next byte, if any, without consuming it.
+    #[inline]
+    pub(crate) fn peek(&mut self) -> Option<u8> {
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+                return Some(b);
+            }
+            self.pos += 1;
+        }
+        None
     }
-    fn visit_unit<E>(self) -> Result<Row<'de>, E> {
-        Ok(Row::NotObject("null"))
+
+    /// Consumes `byte` (after whitespace) or fails, naming `expected`.
+    fn expect(&mut self, byte: u8, expected: &str) -> Result<(), Fail> {
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.syntax(expected))
+        }
     }
-    fn visit_none<E>(self) -> Result<Row<'de>, E> {
-        Ok(Row::NotObject("null"))
+
+    /// Succeeds only at the end of the text, whitespace aside.
+    pub(crate) fn end(&mut self) -> Result<(), Fail> {
+        match self.peek() {
+            None => Ok(()),
+            Some(_) => Err(self.fail(ErrorCode::InvalidJson, "trailing characters after the JSON value")),
+        }
     }
-    fn visit_bool<E>(self, _: bool) -> Result<Row<'de>, E> {
-        Ok(Row::NotObject("a boolean"))
+
+    /// Consumes the `{` or `[` the caller has peeked.
+    pub(crate) fn open(&mut self) {
+        self.pos += 1;
     }
-    fn visit_i64<E>(self, _: i64) -> Result<Row<'de>, E> {
-        Ok(Row::NotObject("a number"))
+
+    /// The next key of an object whose `{` is consumed, with its `:` consumed too; `None` at the `}`.
+    /// `first` is true until the first call.
+    pub(crate) fn next_key(&mut self, first: &mut bool) -> Result<Option<Cow<'a, str>>, Fail> {
+        let next = self.peek();
+        if std::mem::replace(first, false) {
+            if next == Some(b'}') {
+                self.pos += 1;
+                return Ok(None);
+            }
+        } else {
+            match next {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(None);
+                }
+                _ => return Err(self.syntax("`,` or `}`")),
+            }
+        }
+        if self.peek() != Some(b'"') {
+            return Err(self.syntax("a key (a string)"));
+        }
+        let key = self.string()?;
+        self.expect(b':', "`:`")?;
+        Ok(Some(key))
     }
-    fn visit_u64<E>(self, _: u64) -> Result<Row<'de>, E> {
-        Ok(Row::NotObject("a number"))
+
+    /// Whether another element of an array whose `[` is consumed follows; `false` at the `]`.
+    pub(crate) fn next_item(&mut self, first: &mut bool) -> Result<bool, Fail> {
+        let next = self.peek();
+        if std::mem::replace(first, false) {
+            if next == Some(b']') {
+                self.pos += 1;
+                return Ok(false);
+            }
+            return Ok(true);
+        }
+        match next {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(b']') => {
+                self.pos += 1;
+                Ok(false)
+            }
+            _ => Err(self.syntax("`,` or `]`")),
+        }
     }
-    fn visit_f64<E>(self, _: f64) -> Result<Row<'de>, E> {
-        Ok(Row::NotObject("a number"))
+
+    /// A string, at its opening quote: borrowed from the input unless it holds escapes.
+    fn string(&mut self) -> Result<Cow<'a, str>, Fail> {
+        self.pos += 1;
+        let start = self.pos;
+        self.pos = plain_run(self.bytes, self.pos);
+        if self.bytes.get(self.pos) == Some(&b'"') {
+            let raw = self.bytes.get(start..self.pos).unwrap_or_default();
+            self.pos += 1;
+            return match std::str::from_utf8(raw) {
+                Ok(text) => Ok(Cow::Borrowed(text)),
+                Err(e) => Err(Fail {
+                    code: ErrorCode::InvalidJson,
+                    message: INVALID_UTF8.into(),
+                    at: start + e.valid_up_to(),
+                }),
+            };
+        }
+        let mut owned = self.bytes.get(start..self.pos).unwrap_or_default().to_vec();
+        loop {
+            match self.bytes.get(self.pos) {
+                Some(b'"') => break,
+                Some(b'\\') => {
+                    self.pos += 1;
+                    self.escape(&mut owned)?;
+                }
+                Some(_) => return Err(self.fail(ErrorCode::InvalidJson, "a control character inside a string")),
+                None => return Err(self.syntax("the rest of a string")),
+            }
+            let run = self.pos;
+            self.pos = plain_run(self.bytes, self.pos);
+            owned.extend_from_slice(self.bytes.get(run..self.pos).unwrap_or_default());
+        }
+        self.pos += 1;
+        String::from_utf8(owned).map(Cow::Owned).map_err(|_| Fail {
+            code: ErrorCode::InvalidJson,
+            message: INVALID_UTF8.into(),
+            at: start,
+        })
     }
-    fn visit_str<E>(self, _: &str) -> Result<Row<'de>, E> {
-        Ok(Row::NotObject("a string"))
+
+    /// One escape after its backslash, decoded onto `out`.
+    fn escape(&mut self, out: &mut Vec<u8>) -> Result<(), Fail> {
+        let Some(&b) = self.bytes.get(self.pos) else { return Err(self.syntax("an escape")) };
+        self.pos += 1;
+        let simple = match b {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'/' => b'/',
+            b'b' => 0x08,
+            b'f' => 0x0c,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            b'u' => {
+                let unit = self.hex4()?;
+                let code = match unit {
+                    0xD800..=0xDBFF => {
+                        if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                            return Err(self.fail(ErrorCode::InvalidJson, "a lone surrogate in a `\\u` escape"));
+                        }
+                        self.pos += 2;
+                        let low = self.hex4()?;
+                        if !(0xDC00..=0xDFFF).contains(&low) {
+                            return Err(self.fail(ErrorCode::InvalidJson, "a lone surrogate in a `\\u` escape"));
+                        }
+                        0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    0xDC00..=0xDFFF => {
+                        return Err(self.fail(ErrorCode::InvalidJson, "a lone surrogate in a `\\u` escape"));
+                    }
+                    _ => unit,
+                };
+                let c = char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER);
+                out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                return Ok(());
+            }
+            _ => {
+                self.pos -= 1;
+                return Err(self.fail(ErrorCode::InvalidJson, "an invalid escape in a string"));
+            }
+        };
+        out.push(simple);
+        Ok(())
+    }
+
+    /// The four hex digits of a `\u` escape.
+    fn hex4(&mut self) -> Result<u32, Fail> {
+        let mut unit = 0;
+        for _ in 0..4 {
+            let digit = self.bytes.get(self.pos).and_then(|b| char::from(*b).to_digit(16));
+            let Some(digit) = digit else { return Err(self.syntax("four hex digits of a `\\u` escape")) };
+            unit = unit * 16 + digit;
+            self.pos += 1;
+        }
+        Ok(unit)
+    }
+
+    /// Steps over a string at its opening quote, checking its escapes but not its UTF-8.
+    fn skip_string(&mut self) -> Result<(), Fail> {
+        self.pos += 1;
+        loop {
+            self.pos = plain_run(self.bytes, self.pos);
+            match self.bytes.get(self.pos) {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    match self.bytes.get(self.pos) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.pos += 1,
+                        Some(b'u') => {
+                            self.pos += 1;
+                            self.hex4()?;
+                        }
+                        Some(_) => return Err(self.fail(ErrorCode::InvalidJson, "an invalid escape in a string")),
+                        None => return Err(self.syntax("an escape")),
+                    }
+                }
+                Some(_) => return Err(self.fail(ErrorCode::InvalidJson, "a control character inside a string")),
+                None => return Err(self.syntax("the rest of a string")),
+            }
+        }
+    }
+
+    /// A literal or a number (the next byte is not a quote, `[` or `{`), giving its kind.
+    fn scalar(&mut self) -> Result<Value<'a>, Fail> {
+        let literal = |r: &mut Self, word: &[u8], value| {
+            if r.bytes.get(r.pos..r.pos + word.len()) == Some(word) {
+                r.pos += word.len();
+                Ok(value)
+            } else {
+                Err(r.fail(ErrorCode::InvalidJson, "expected a JSON value"))
+            }
+        };
+        match self.bytes.get(self.pos) {
+            Some(b'n') => literal(self, b"null", Value::Null),
+            Some(b't') => literal(self, b"true", Value::Bool),
+            Some(b'f') => literal(self, b"false", Value::Bool),
+            Some(b'-' | b'0'..=b'9') => self.number().map(|()| Value::Number),
+            _ => Err(self.syntax("a JSON value")),
+        }
+    }
+
+    /// A number, by JSON's grammar; its value is never used.
+    fn number(&mut self) -> Result<(), Fail> {
+        if self.bytes.get(self.pos) == Some(&b'-') {
+            self.pos += 1;
+        }
+        match self.bytes.get(self.pos) {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.syntax("a digit")),
+        }
+        if self.bytes.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            if !self.bytes.get(self.pos).is_some_and(u8::is_ascii_digit) {
+                return Err(self.syntax("a digit"));
+            }
+            self.digits();
+        }
+        if matches!(self.bytes.get(self.pos), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.bytes.get(self.pos), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if !self.bytes.get(self.pos).is_some_and(u8::is_ascii_digit) {
+                return Err(self.syntax("a digit"));
+            }
+            self.digits();
+        }
+        Ok(())
+    }
+
+    fn digits(&mut self) {
+        while self.bytes.get(self.pos).is_some_and(u8::is_ascii_digit) {
+            self.pos += 1;
+        }
+    }
+
+    /// Steps over one value of any depth, without recursion, checking its syntax.
+    pub(crate) fn skip(&mut self) -> Result<(), Fail> {
+        // `true` for an object, `false` for an array; empty until the value is a container.
+        let mut open: Vec<bool> = Vec::new();
+        loop {
+            // At the start of a value.
+            match self.peek() {
+                Some(b'"') => self.skip_string()?,
+                Some(b'{') => {
+                    self.pos += 1;
+                    if self.peek() == Some(b'}') {
+                        self.pos += 1;
+                    } else {
+                        self.skip_key()?;
+                        open.push(true);
+                        continue;
+                    }
+                }
+                Some(b'[') => {
+                    self.pos += 1;
+                    if self.peek() == Some(b']') {
+                        self.pos += 1;
+                    } else {
+                        open.push(false);
+                        continue;
+                    }
+                }
+                _ => {
+                    self.scalar()?;
+                }
+            }
+            // After a value: close what ends here, then step to the next value.
+            loop {
+                let Some(&object) = open.last() else { return Ok(()) };
+                match self.peek() {
+                    Some(b',') => {
+                        self.pos += 1;
+                        if object {
+                            self.skip_key()?;
+                        }
+                        break;
+                    }
+                    Some(b'}') if object => {
+                        self.pos += 1;
+                        open.pop();
+                    }
+                    Some(b']') if !object => {
+                        self.pos += 1;
+                        open.pop();
+                    }
+                    _ => return Err(self.syntax(if object { "`,` or `}`" } else { "`,` or `]`" })),
+                }
+            }
+        }
+    }
+
+    /// Steps over an object key and its colon.
+    fn skip_key(&mut self) -> Result<(), Fail> {
+        if self.peek() != Some(b'"') {
+            return Err(self.syntax("a key (a string)"));
+        }
+        self.skip_string()?;
+        self.expect(b':', "`:`")
+    }
+
+    /// The kind of the value here, for a "wrong type" message: a container fails at once (its content
+    /// does not matter), a scalar only once it has been read as valid JSON.
+    pub(crate) fn wrong_type(&mut self, expected: &str) -> Fail {
+        let kind = match self.peek() {
+            Some(b'{') => "an object",
+            Some(b'[') => "an array",
+            Some(b'"') => match self.skip_string() {
+                Ok(()) => "a string",
+                Err(fail) => return fail,
+            },
+            _ => match self.scalar() {
+                Ok(value) => value.kind(),
+                Err(fail) => return fail,
+            },
+        };
+        self.fail(ErrorCode::WrongType, format!("expected {expected}, found {kind}"))
+    }
+
+    /// A value of any shape at nesting `depth`; `top` marks the value of a field, whose list entries are
+    /// noted for error paths.
+    fn value(&mut self, depth: usize, top: bool) -> Result<Value<'a>, Fail> {
+        match self.peek() {
+            Some(b'"') => {
+                let text = self.string()?;
+                self.check_text(&text)?;
+                Ok(Value::Str(text))
+            }
+            Some(b'[') => {
+                self.nest(depth)?;
+                self.pos += 1;
+                let mut items = Vec::new();
+                let mut first = true;
+                loop {
+                    if top {
+                        self.place.entry = Some(items.len());
+                    }
+                    if !self.next_item(&mut first)? {
+                        break;
+                    }
+                    let item = self.value(depth + 1, false)?;
+                    self.check_rows(items.len())?;
+                    items.push(item);
+                }
+                if top {
+                    self.place.entry = None;
+                }
+                Ok(Value::Array(items))
+            }
+            Some(b'{') => {
+                self.nest(depth)?;
+                self.pos += 1;
+                let mut entries = Vec::new();
+                let mut first = true;
+                while let Some(key) = self.next_key(&mut first)? {
+                    self.check_text(&key)?;
+                    entries.push((key, self.value(depth + 1, false)?));
+                }
+                Ok(Value::Object(entries))
+            }
+            Some(b'-' | b'0'..=b'9') => {
+                // A number where a field is read must be one a JSON consumer can hold: beyond f64 is an
+                // error, as in serde_json and V8 alike. Skipped numbers are never converted.
+                let start = self.pos;
+                self.number()?;
+                let text = std::str::from_utf8(self.bytes.get(start..self.pos).unwrap_or_default()).unwrap_or("");
+                match text.parse::<f64>() {
+                    Ok(n) if n.is_finite() => Ok(Value::Number),
+                    _ => Err(Fail { code: ErrorCode::InvalidJson, message: "number out of range".into(), at: start }),
+                }
+            }
+            _ => self.scalar(),
+        }
+    }
+
+    fn nest(&self, depth: usize) -> Result<(), Fail> {
+        if depth < MAX_DEPTH {
+            return Ok(());
+        }
+        Err(self.fail(ErrorCode::NestingTooDeep, format!("containers nested more than {MAX_DEPTH} deep")))
+    }
+
+    /// A value that is not a row (a timestamp, an `org`'s field), read whole at the top of the document.
+    pub(crate) fn field_value(&mut self) -> Result<Value<'a>, Fail> {
+        self.value(2, true)
+    }
+
+    /// One array element as a [`Row`] keeping the named `fields`, at nesting `depth`.
+    pub(crate) fn row(&mut self, fields: &'static [&'static str], depth: usize) -> Result<Row<'a>, Fail> {
+        match self.peek() {
+            Some(b'{') => {}
+            Some(b'[') => {
+                self.skip()?;
+                return Ok(Row::NotObject("an array"));
+            }
+            Some(b'"') => {
+                self.skip_string()?;
+                return Ok(Row::NotObject("a string"));
+            }
+            _ => return self.scalar().map(|v| Row::NotObject(v.kind())),
+        }
+        self.nest(depth)?;
+        self.pos += 1;
+        let mut row = Fields { names: fields, values: Default::default(), duplicate: None };
+        let mut first = true;
+        while let Some(key) = self.next_key(&mut first)? {
+            let Some(ix) = fields.iter().position(|name| *name == key) else {
+                self.skip()?;
+                continue;
+            };
+            let name = fields.get(ix).copied();
+            self.place.field = name;
+            let value = self.value(depth + 1, true)?;
+            self.place.field = None;
+            match row.values.get_mut(ix) {
+                Some(slot @ None) => *slot = Some(value),
+                Some(Some(_)) => row.duplicate = row.duplicate.or(name),
+                None => {}
+            }
+        }
+        Ok(Row::Fields(row))
+    }
+
+    /// Fails once an array holds more than the limit allows; `len` is the count before adding one more.
+    pub(crate) fn check_rows(&self, len: usize) -> Result<(), Fail> {
+        let limit = self.limits.rows_per_array;
+        if len < limit {
+            return Ok(());
+        }
+        Err(self.fail(ErrorCode::LimitExceeded, format!("array longer than the limit `rows_per_array` = {limit}")))
+    }
+
+    /// Fails once more warnings have been recorded than the limit allows.
+    pub(crate) fn check_warnings(&self, recorded: usize) -> Result<(), Fail> {
+        let limit = self.limits.warnings;
+        if recorded <= limit {
+            return Ok(());
+        }
+        Err(self.fail(ErrorCode::LimitExceeded, format!("more warnings than the limit `warnings` = {limit}")))
+    }
+
+    fn check_text(&self, text: &str) -> Result<(), Fail> {
+        let limit = self.limits.id_bytes;
+        if text.len() <= limit {
+            return Ok(());
+        }
+        Err(self.fail(
+            ErrorCode::LimitExceeded,
+            format!("string of {} bytes, longer than the limit `id_bytes` = {limit}", text.len()),
+        ))
+    }
+}
+
+const INVALID_UTF8: &str = "invalid UTF-8 inside a string";
+
+/// A byte for a message: printable ASCII as itself, anything else by its value.
+fn shown(b: u8) -> String {
+    if b.is_ascii_graphic() { format!("`{}`", char::from(b)) } else { format!("byte 0x{b:02x}") }
+}
+
+/// The end of the run of string bytes from `at` that need no attention: the offset of the first quote,
+/// backslash or control character, or the end of the text.
+///
+/// Eight bytes at a time: ids are most of a snapshot's bytes, and a byte loop was the reader's hottest spot.
+#[inline]
+fn plain_run(bytes: &[u8], mut at: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else { break };
+        let w = u64::from_le_bytes(word);
+        // A byte's high bit is set in each mask where that byte is a quote, a backslash or below 0x20. A
+        // borrow can only mark bytes above the first true one, so the lowest mark is exact.
+        let quote = (w ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES);
+        let slash = (w ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
+        let control = w.wrapping_sub(ONES * 0x20);
+        let marks = (quote | slash | control) & !w & HIGH;
+        if marks != 0 {
+            return at + (marks.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while let Some(&b) = bytes.get(at) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            break;
+        }
+        at += 1;
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_runs_stop_at_the_first_special_byte() {
+        let cases: &[&[u8]] = &[
+            b"abcdefghijklmnop\"",
+            b"abc\"defghijklmnop",
+            b"abcdefgh\\ijklmnop",
+            b"abcdefghijklm\nop",
+            b"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\"",
+            b"\x1f",
+            b"\x7f\x80\xff\"",
+            b"no end at all",
+            b"",
+        ];
+        for bytes in cases {
+            for start in 0..=bytes.len() {
+                let special = bytes.iter().skip(start).position(|b| *b == b'"' || *b == b'\\' || *b < 0x20);
+                let expected = special.map_or(bytes.len(), |i| start + i);
+                assert_eq!(plain_run(bytes, start), expected, "{bytes:?} from {start}");
+            }
+        }
     }
 }
