@@ -3,8 +3,7 @@
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
-use js_sys::{Array, JSON, Uint8Array};
-use wasm_bindgen::JsCast;
+use js_sys::{Array, JSON};
 use wasm_bindgen::prelude::*;
 
 use super::convert;
@@ -43,10 +42,11 @@ impl Snapshot {
             let why = js_sys::Error::from(e).message().as_string().unwrap_or_default();
             convert::error("invalid_json", &format!("the document cannot be written as JSON: {why}"), "", None)
         })?;
-        match text.as_string() {
-            Some(text) => Snapshot::load(crate::Snapshot::from_json_with(&text, &options)),
-            None => Err(convert::error("wrong_type", "the document must be an object", "", None)),
+        if !text.is_string() {
+            return Err(convert::error("wrong_type", "the document must be an object", "", None));
         }
+        let bytes = super::load::document_bytes(&text, "new Snapshot")?;
+        Snapshot::load(crate::Snapshot::from_slice_with(&bytes, &options))
     }
 
     /// Loads a snapshot document from JSON text, or from its UTF-8 bytes (as `fetch(…).arrayBuffer()`
@@ -58,14 +58,8 @@ impl Snapshot {
     ) -> Result<Snapshot, JsValue> {
         let options = super::load::load_options(options)?;
         super::load::check_input_size(&input, &options)?;
-        if let Some(text) = input.as_string() {
-            convert::well_formed(&input, "")?;
-            return Snapshot::load(crate::Snapshot::from_json_with(&text, &options));
-        }
-        match input.dyn_into::<Uint8Array>() {
-            Ok(bytes) => Snapshot::load(crate::Snapshot::from_slice_with(&bytes.to_vec(), &options)),
-            Err(_) => Err(convert::error("wrong_type", "fromJson takes a string or a Uint8Array", "", None)),
-        }
+        let bytes = super::load::document_bytes(&input, "fromJson")?;
+        Snapshot::load(crate::Snapshot::from_slice_with(&bytes, &options))
     }
 
     pub(super) fn load(loaded: Result<crate::Snapshot, crate::SnapshotError>) -> Result<Snapshot, JsValue> {
