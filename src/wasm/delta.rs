@@ -3,6 +3,7 @@
 //! the loader's row checks.
 
 use js_sys::JSON;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use super::convert;
@@ -10,17 +11,22 @@ use super::snapshot::Snapshot;
 
 /// A body as JSON text: a string is taken as it is, anything else is written with `JSON.stringify`.
 fn body(value: &JsValue, argument: &str) -> Result<String, JsValue> {
-    if value.is_string() {
-        return convert::string(value, argument);
-    }
-    let text = JSON::stringify(value).map_err(|e| {
-        let why = js_sys::Error::from(e).message().as_string().unwrap_or_default();
-        convert::error("wrong_type", &format!("`{argument}` cannot be written as JSON: {why}"), argument, None)
-    })?;
+    let text = if value.is_string() {
+        convert::well_formed(value, argument)?;
+        value.clone()
+    } else {
+        JSON::stringify(value)
+            .map_err(|e| {
+                let why = js_sys::Error::from(e).message().as_string().unwrap_or_default();
+                convert::error("wrong_type", &format!("`{argument}` cannot be written as JSON: {why}"), argument, None)
+            })?
+            .into()
+    };
     // `undefined` and functions stringify to `undefined`, not to text.
-    text.as_string().ok_or_else(|| {
-        convert::error("wrong_type", &format!("`{argument}` must be an object or JSON text"), argument, None)
-    })
+    let not_text =
+        || convert::error("wrong_type", &format!("`{argument}` must be an object or JSON text"), argument, None);
+    let text = text.dyn_ref::<js_sys::JsString>().ok_or_else(not_text)?;
+    String::from_utf8(super::load::utf8(text)).map_err(|_| not_text())
 }
 
 impl Snapshot {
