@@ -7,7 +7,7 @@
 //! refuse: loading keeps such rows, so a delta does.
 
 use super::error::{ErrorCode, SnapshotError};
-use super::json::{Fail, Reader, Row};
+use super::json::{Fail, Fields, Reader, Row};
 use super::parse::{check_size, section};
 use super::rows::{self, AclRow, GroupPatch, GroupRow, Head, ObjectRow, PrincipalRow, ProjectGroupRow, RoleRow};
 use super::rows::{RolePatch, RowCx};
@@ -67,12 +67,12 @@ fn body<'a, T>(
     text: &'a str,
     limits: &Limits,
     fields: &'static [&'static str],
-    validate: impl FnOnce(&mut RowCx<'_>, Row<'a>) -> Result<T, rows::Skip>,
+    validate: impl FnOnce(&mut RowCx<'_>, Row<'_, 'a>) -> Result<T, rows::Skip>,
 ) -> Result<T, SnapshotError> {
     let mut out = None;
     let mut not_object = None;
     read(text, limits, |reader, warnings| {
-        match reader.row(fields, 0)? {
+        match reader.row(&mut Fields::new(fields), 0)? {
             Row::NotObject(kind) => not_object = Some(kind),
             row => out = validate(&mut RowCx { section: "", at: 0, warnings }, row).ok(),
         }

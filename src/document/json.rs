@@ -65,13 +65,11 @@ impl Value<'_> {
 /// The most fields any row reader keeps.
 pub(crate) const MAX_FIELDS: usize = 10;
 
-/// One row as read: either not an object at all, or the values of the requested fields.
-// Rows live on the stack one at a time while a section streams past; boxing the big variant would cost an
-// allocation per row for nothing.
-#[allow(clippy::large_enum_variant)]
-pub(crate) enum Row<'a> {
+/// One row as read: either not an object at all, or the values of the requested fields, held in a buffer
+/// the section reuses row after row (moving a row of ten values by value cost a tenth of the load).
+pub(crate) enum Row<'r, 'a> {
     NotObject(&'static str),
-    Fields(Fields<'a>),
+    Fields(&'r mut Fields<'a>),
 }
 
 /// The requested fields of one object row, by position in the reader's name list.
@@ -83,6 +81,11 @@ pub(crate) struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
+    /// An empty buffer for rows keeping the named fields (at most [`MAX_FIELDS`]).
+    pub(crate) fn new(names: &'static [&'static str]) -> Self {
+        Fields { names, values: Default::default(), duplicate: None }
+    }
+
     /// Moves the value of `name` out of the row; `None` when absent. A name not in the reader's list is a
     /// bug, and reads as absent.
     pub(crate) fn take(&mut self, name: &str) -> Option<Value<'a>> {
@@ -94,6 +97,10 @@ impl<'a> Fields<'a> {
 /// A pull reader over JSON bytes, within [`Limits`].
 pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
+    /// The same bytes as text, when all of them are UTF-8: checked once up front (fast, one pass over
+    /// mostly ASCII), which spares a check per string. A document that fails it is read string by string,
+    /// so that the error names the row with the bad bytes.
+    text: Option<&'a str>,
     pos: usize,
     limits: Limits,
     pub(crate) place: Place,
@@ -101,7 +108,7 @@ pub(crate) struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     pub(crate) fn new(bytes: &'a [u8], limits: Limits) -> Self {
-        Reader { bytes, pos: 0, limits, place: Place::default() }
+        Reader { bytes, text: std::str::from_utf8(bytes).ok(), pos: 0, limits, place: Place::default() }
     }
 
     /// A failure with `code` at the current offset.
@@ -235,8 +242,13 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         self.pos = plain_run(self.bytes, self.pos);
         if self.bytes.get(self.pos) == Some(&b'"') {
-            let raw = self.bytes.get(start..self.pos).unwrap_or_default();
+            let end = self.pos;
             self.pos += 1;
+            // Both ends sit next to a quote, so they are character boundaries of checked text.
+            if let Some(text) = self.text.and_then(|t| t.get(start..end)) {
+                return Ok(Cow::Borrowed(text));
+            }
+            let raw = self.bytes.get(start..end).unwrap_or_default();
             return match std::str::from_utf8(raw) {
                 Ok(text) => Ok(Cow::Borrowed(text)),
                 Err(e) => Err(Fail {
@@ -560,8 +572,8 @@ impl<'a> Reader<'a> {
         self.value(2, true)
     }
 
-    /// One array element as a [`Row`] keeping the named `fields`, at nesting `depth`.
-    pub(crate) fn row(&mut self, fields: &'static [&'static str], depth: usize) -> Result<Row<'a>, Fail> {
+    /// One array element as a [`Row`] at nesting `depth`, its fields read into `into`.
+    pub(crate) fn row<'r>(&mut self, into: &'r mut Fields<'a>, depth: usize) -> Result<Row<'r, 'a>, Fail> {
         match self.peek() {
             Some(b'{') => {}
             Some(b'[') => {
@@ -576,24 +588,25 @@ impl<'a> Reader<'a> {
         }
         self.nest(depth)?;
         self.pos += 1;
-        let mut row = Fields { names: fields, values: Default::default(), duplicate: None };
+        into.values.iter_mut().for_each(|v| *v = None);
+        into.duplicate = None;
         let mut first = true;
         while let Some(key) = self.next_key(&mut first)? {
-            let Some(ix) = fields.iter().position(|name| *name == key) else {
+            let Some(ix) = into.names.iter().position(|name| *name == key) else {
                 self.skip()?;
                 continue;
             };
-            let name = fields.get(ix).copied();
+            let name = into.names.get(ix).copied();
             self.place.field = name;
             let value = self.value(depth + 1, true)?;
             self.place.field = None;
-            match row.values.get_mut(ix) {
+            match into.values.get_mut(ix) {
                 Some(slot @ None) => *slot = Some(value),
-                Some(Some(_)) => row.duplicate = row.duplicate.or(name),
+                Some(Some(_)) => into.duplicate = into.duplicate.or(name),
                 None => {}
             }
         }
-        Ok(Row::Fields(row))
+        Ok(Row::Fields(into))
     }
 
     /// Fails once an array holds more than the limit allows; `len` is the count before adding one more.

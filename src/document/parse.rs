@@ -2,7 +2,7 @@
 //! the [`Limits`] the caller loads with.
 
 use super::error::{ErrorCode, SnapshotError};
-use super::json::{Fail, Reader, Row, Value};
+use super::json::{Fail, Fields, Reader, Row, Value};
 use super::rows::{self, Document, RowCx, Skip, Timestamp};
 use super::warning::{Warning, WarningCode};
 use crate::expiry::parse_rfc3339;
@@ -105,10 +105,10 @@ fn document<'a>(r: &mut Reader<'a>, w: &mut Vec<Warning>) -> Result<(Document<'a
 
 /// Reads `org`, giving the value of its `id` field.
 fn org_id<'a>(r: &mut Reader<'a>) -> Result<Option<Value<'a>>, Fail> {
-    match r.row(rows::ORG_FIELDS, 1)? {
+    match r.row(&mut Fields::new(rows::ORG_FIELDS), 1)? {
         Row::NotObject("null") => Ok(None),
         Row::NotObject(kind) => Err(r.fail(ErrorCode::WrongType, format!("`org` must be an object, found {kind}"))),
-        Row::Fields(mut f) => match f.duplicate {
+        Row::Fields(f) => match f.duplicate {
             Some(key) => Err(r.fail(ErrorCode::DuplicateKey, format!("key `{key}` appears twice in `org`"))),
             None => Ok(f.take("id")),
         },
@@ -141,7 +141,7 @@ pub(crate) fn section<'a, T>(
     warnings: &mut Vec<Warning>,
     name: &'static str,
     fields: &'static [&'static str],
-    validate: fn(&mut RowCx<'_>, Row<'a>) -> Result<T, Skip>,
+    validate: fn(&mut RowCx<'_>, Row<'_, 'a>) -> Result<T, Skip>,
 ) -> Result<Vec<T>, Fail> {
     match r.peek() {
         Some(b'[') => r.open(),
@@ -154,6 +154,7 @@ pub(crate) fn section<'a, T>(
         _ => return Err(r.wrong_type(&format!("`{name}` to be an array of rows"))),
     }
     let mut out = Vec::new();
+    let mut buffer = Fields::new(fields);
     let mut first = true;
     let mut at = 0;
     loop {
@@ -161,7 +162,7 @@ pub(crate) fn section<'a, T>(
         if !r.next_item(&mut first)? {
             break;
         }
-        let row = r.row(fields, 2)?;
+        let row = r.row(&mut buffer, 2)?;
         r.check_rows(at)?;
         let mut cx = RowCx { section: name, at, warnings: &mut *warnings };
         if let Ok(item) = validate(&mut cx, row) {

@@ -191,7 +191,7 @@ impl RowCx<'_> {
     }
 
     /// The row's shape: an object without duplicate keys.
-    fn open<'a>(&mut self, row: Row<'a>) -> Result<Fields<'a>, Skip> {
+    fn open<'r, 'a>(&mut self, row: Row<'r, 'a>) -> Result<&'r mut Fields<'a>, Skip> {
         match row {
             Row::NotObject(kind) => {
                 Err(self.warn(WarningCode::NotAnObject, format!("row is {kind}, not an object; skipped"), ""))
@@ -330,78 +330,77 @@ impl RowCx<'_> {
         Ok(Head { at: self.at, id, org_id, deleted_at })
     }
 
-    pub(crate) fn principal<'a>(&mut self, row: Row<'a>) -> Result<PrincipalRow<'a>, Skip> {
-        let mut f = self.open(row)?;
-        let id = self.id(&mut f, "id")?;
-        Ok(PrincipalRow { at: self.at, id, deleted_at: self.deleted(&mut f) })
+    pub(crate) fn principal<'a>(&mut self, row: Row<'_, 'a>) -> Result<PrincipalRow<'a>, Skip> {
+        let f = self.open(row)?;
+        let id = self.id(f, "id")?;
+        Ok(PrincipalRow { at: self.at, id, deleted_at: self.deleted(f) })
     }
 
     // A deleted entity grants nothing whatever its lists say, so its lists are not checked. A list of the
     // wrong type marks the entity dead, for the reason given at `head`.
 
-    pub(crate) fn group<'a>(&mut self, row: Row<'a>) -> Result<GroupRow<'a>, Skip> {
-        let mut f = self.open(row)?;
-        let mut head = self.head(&mut f)?;
+    pub(crate) fn group<'a>(&mut self, row: Row<'_, 'a>) -> Result<GroupRow<'a>, Skip> {
+        let f = self.open(row)?;
+        let mut head = self.head(f)?;
         let (member_users, member_groups) = if head.deleted() {
             Default::default()
         } else {
-            let lists =
-                self.id_list(&mut f, "member_users").and_then(|u| Ok((u, self.id_list(&mut f, "member_groups")?)));
+            let lists = self.id_list(f, "member_users").and_then(|u| Ok((u, self.id_list(f, "member_groups")?)));
             dead_unless(&mut head, lists)
         };
         Ok(GroupRow { head, member_users, member_groups })
     }
 
-    pub(crate) fn role<'a>(&mut self, row: Row<'a>) -> Result<RoleRow<'a>, Skip> {
-        let mut f = self.open(row)?;
-        let mut head = self.head(&mut f)?;
+    pub(crate) fn role<'a>(&mut self, row: Row<'_, 'a>) -> Result<RoleRow<'a>, Skip> {
+        let f = self.open(row)?;
+        let mut head = self.head(f)?;
         let (member_permissions, member_roles) = if head.deleted() {
             Default::default()
         } else {
             let lists = self
-                .member_permissions(&mut f, "member_permissions")
-                .and_then(|p| Ok((p, self.id_list(&mut f, "member_roles")?)));
+                .member_permissions(f, "member_permissions")
+                .and_then(|p| Ok((p, self.id_list(f, "member_roles")?)));
             dead_unless(&mut head, lists)
         };
         Ok(RoleRow { head, member_permissions, member_roles })
     }
 
-    pub(crate) fn group_patch<'a>(&mut self, row: Row<'a>) -> Result<GroupPatch<'a>, Skip> {
-        let mut f = self.open(row)?;
+    pub(crate) fn group_patch<'a>(&mut self, row: Row<'_, 'a>) -> Result<GroupPatch<'a>, Skip> {
+        let f = self.open(row)?;
         Ok(GroupPatch {
-            add_users: self.id_list(&mut f, "add_member_users")?,
-            remove_users: self.id_list(&mut f, "remove_member_users")?,
-            add_groups: self.id_list(&mut f, "add_member_groups")?,
-            remove_groups: self.id_list(&mut f, "remove_member_groups")?,
+            add_users: self.id_list(f, "add_member_users")?,
+            remove_users: self.id_list(f, "remove_member_users")?,
+            add_groups: self.id_list(f, "add_member_groups")?,
+            remove_groups: self.id_list(f, "remove_member_groups")?,
         })
     }
 
-    pub(crate) fn role_patch<'a>(&mut self, row: Row<'a>) -> Result<RolePatch<'a>, Skip> {
-        let mut f = self.open(row)?;
+    pub(crate) fn role_patch<'a>(&mut self, row: Row<'_, 'a>) -> Result<RolePatch<'a>, Skip> {
+        let f = self.open(row)?;
         Ok(RolePatch {
-            add_permissions: self.member_permissions(&mut f, "add_member_permissions")?,
-            remove_permissions: self.member_permissions(&mut f, "remove_member_permissions")?,
-            add_roles: self.id_list(&mut f, "add_member_roles")?,
-            remove_roles: self.id_list(&mut f, "remove_member_roles")?,
+            add_permissions: self.member_permissions(f, "add_member_permissions")?,
+            remove_permissions: self.member_permissions(f, "remove_member_permissions")?,
+            add_roles: self.id_list(f, "add_member_roles")?,
+            remove_roles: self.id_list(f, "remove_member_roles")?,
         })
     }
 
-    pub(crate) fn project<'a>(&mut self, row: Row<'a>) -> Result<Head<'a>, Skip> {
-        let mut f = self.open(row)?;
-        self.head(&mut f)
+    pub(crate) fn project<'a>(&mut self, row: Row<'_, 'a>) -> Result<Head<'a>, Skip> {
+        let f = self.open(row)?;
+        self.head(f)
     }
 
-    pub(crate) fn project_group<'a>(&mut self, row: Row<'a>) -> Result<ProjectGroupRow<'a>, Skip> {
-        let mut f = self.open(row)?;
-        let mut head = self.head(&mut f)?;
+    pub(crate) fn project_group<'a>(&mut self, row: Row<'_, 'a>) -> Result<ProjectGroupRow<'a>, Skip> {
+        let f = self.open(row)?;
+        let mut head = self.head(f)?;
         let member_projects =
-            if head.deleted() { Vec::new() } else { dead_unless(&mut head, self.id_list(&mut f, "member_projects")) };
+            if head.deleted() { Vec::new() } else { dead_unless(&mut head, self.id_list(f, "member_projects")) };
         Ok(ProjectGroupRow { head, member_projects })
     }
 
-    pub(crate) fn object<'a>(&mut self, row: Row<'a>) -> Result<ObjectRow<'a>, Skip> {
-        let mut f = self.open(row)?;
-        let object_type = self.required_type(&mut f, "type")?;
+    pub(crate) fn object<'a>(&mut self, row: Row<'_, 'a>) -> Result<ObjectRow<'a>, Skip> {
+        let f = self.open(row)?;
+        let object_type = self.required_type(f, "type")?;
         // Projects, groups, roles and the org-wide types have sections (or ids) of their own; listing one
         // here would give it a second, conflicting place in the tree.
         if !(object_type.is_project_child() || object_type == ObjectType::AiSecret || !object_type.is_known()) {
@@ -411,9 +410,9 @@ impl RowCx<'_> {
                 "type",
             ));
         }
-        let id = self.id(&mut f, "id")?;
-        let deleted_at = self.deleted(&mut f);
-        let project_id = if deleted_at.is_some() { None } else { self.opt_id(&mut f, "project_id")? };
+        let id = self.id(f, "id")?;
+        let deleted_at = self.deleted(f);
+        let project_id = if deleted_at.is_some() { None } else { self.opt_id(f, "project_id")? };
         if deleted_at.is_none() && object_type.is_project_child() && project_id.is_none() {
             return Err(self.warn(
                 WarningCode::MissingField,
@@ -533,22 +532,22 @@ impl RowCx<'_> {
         Some((permission, restrict))
     }
 
-    pub(crate) fn acl<'a>(&mut self, row: Row<'a>) -> Result<AclRow<'a>, Skip> {
+    pub(crate) fn acl<'a>(&mut self, row: Row<'_, 'a>) -> Result<AclRow<'a>, Skip> {
         self.acl_with(row, true)
     }
 
     /// An `AclItem` of a batch update: an ACL row whose `id` may be left out (see [`item_id`]).
-    pub(crate) fn acl_item<'a>(&mut self, row: Row<'a>) -> Result<AclRow<'a>, Skip> {
+    pub(crate) fn acl_item<'a>(&mut self, row: Row<'_, 'a>) -> Result<AclRow<'a>, Skip> {
         self.acl_with(row, false)
     }
 
-    fn acl_with<'a>(&mut self, row: Row<'a>, id_required: bool) -> Result<AclRow<'a>, Skip> {
-        let mut f = self.open(row)?;
-        let id = if id_required { Some(self.id(&mut f, "id")?) } else { self.opt_id(&mut f, "id")? };
-        let object_type = self.required_type(&mut f, "object_type")?;
-        let object_id = self.id(&mut f, "object_id")?;
-        let object_org_id = self.text(&mut f, "_object_org_id")?;
-        let holder = match (self.opt_id(&mut f, "user_id")?, self.opt_id(&mut f, "group_id")?) {
+    fn acl_with<'a>(&mut self, row: Row<'_, 'a>, id_required: bool) -> Result<AclRow<'a>, Skip> {
+        let f = self.open(row)?;
+        let id = if id_required { Some(self.id(f, "id")?) } else { self.opt_id(f, "id")? };
+        let object_type = self.required_type(f, "object_type")?;
+        let object_id = self.id(f, "object_id")?;
+        let object_org_id = self.text(f, "_object_org_id")?;
+        let holder = match (self.opt_id(f, "user_id")?, self.opt_id(f, "group_id")?) {
             (Some(u), None) => AclHolder::User(u),
             (None, Some(g)) => AclHolder::Group(g),
             (both, _) => {
@@ -560,8 +559,8 @@ impl RowCx<'_> {
                 ));
             }
         };
-        let permission = self.text(&mut f, "permission")?;
-        let role_id = self.opt_id(&mut f, "role_id")?;
+        let permission = self.text(f, "permission")?;
+        let role_id = self.opt_id(f, "role_id")?;
         let grant = match (permission, role_id) {
             (Some(name), None) => match Permission::from_name(&name) {
                 Some(p) => AclGrant::Permission(p),
@@ -583,7 +582,7 @@ impl RowCx<'_> {
                 ));
             }
         };
-        let restrict = self.object_type(&mut f, "restrict_object_type")?;
+        let restrict = self.object_type(f, "restrict_object_type")?;
         let id =
             id.unwrap_or_else(|| Cow::Owned(item_id(&object_type, &object_id, &holder, &grant, restrict.as_ref())));
         Ok(AclRow { at: self.at, id, object_type, object_id, object_org_id, holder, grant, restrict })
