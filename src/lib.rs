@@ -77,6 +77,7 @@ mod document;
 mod expiry;
 mod explain;
 mod index;
+mod json_out;
 mod model;
 mod options;
 mod projection;

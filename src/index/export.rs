@@ -11,64 +11,27 @@
 //! are objects too, and their places answer queries), so a projection's group and role numbers, and with
 //! them the order the explanations' searches visit them in, are the full document's.
 
-use std::fmt::Write;
+use crate::json_out::{array, field, key, object, string};
 
 use super::tables::{Head, OrgRef};
 use super::{Grant, Holder, Index, NodeIx, TypeCode};
 
-/// Appends `s` as a JSON string.
-fn string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if u32::from(c) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-/// Writes `"key": "value"` after a comma unless it opens the object.
-fn field(out: &mut String, first: &mut bool, key: &str, value: &str) {
-    if !std::mem::take(first) {
-        out.push(',');
-    }
+/// Writes `,"key":[…]` after the members before it, each item written by `item`.
+fn list<T>(out: &mut String, key: &str, items: impl Iterator<Item = T>, item: impl FnMut(&mut String, T)) {
+    out.push(',');
     string(out, key);
     out.push(':');
-    string(out, value);
+    array(out, items, item);
 }
 
-fn list<T>(out: &mut String, key: &str, items: impl Iterator<Item = T>, mut item: impl FnMut(&mut String, T)) {
-    out.push(',');
-    string(out, key);
-    out.push_str(":[");
-    for (i, x) in items.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        item(out, x);
-    }
-    out.push(']');
-}
-
-/// One section, its rows written by `row` (each a complete object).
-fn section<T>(out: &mut String, key: &str, rows: impl Iterator<Item = T>, mut row: impl FnMut(&mut String, T)) {
-    out.push(',');
-    string(out, key);
-    out.push_str(":[");
-    for (i, r) in rows.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push('{');
-        row(out, r);
-        out.push('}');
-    }
-    out.push(']');
+/// One section, its rows written by `row` as the members of one object each (see [`object`]).
+fn section<T>(
+    out: &mut String,
+    key: &str,
+    rows: impl Iterator<Item = T>,
+    mut row: impl FnMut(&mut String, &mut bool, T),
+) {
+    list(out, key, rows, |out, r| object(out, |out, first| row(out, first, r)));
 }
 
 /// A subset of the rows of one kind, by number.
@@ -109,16 +72,18 @@ impl Keep {
 }
 
 impl Index {
-    fn write_head(&self, out: &mut String, id: &str, head: &Head) {
-        let mut first = true;
-        field(out, &mut first, "id", id);
+    fn write_head(&self, out: &mut String, first: &mut bool, id: &str, head: &Head) {
+        field(out, first, "id", id);
         match &head.org {
-            OrgRef::Null => out.push_str(",\"org_id\":null"),
-            OrgRef::Org => field(out, &mut first, "org_id", &self.org_id),
-            OrgRef::Foreign(other) => field(out, &mut first, "org_id", other),
+            OrgRef::Null => {
+                key(out, first, "org_id");
+                out.push_str("null");
+            }
+            OrgRef::Org => field(out, first, "org_id", &self.org_id),
+            OrgRef::Foreign(other) => field(out, first, "org_id", other),
         }
         if let Some(at) = &head.deleted_at {
-            field(out, &mut first, "deleted_at", at);
+            field(out, first, "deleted_at", at);
         }
     }
 
@@ -150,17 +115,16 @@ impl Index {
                 .iter()
                 .enumerate()
                 .filter(|&(p, &is_sa)| is_sa == sa && keep.principals.has(p as u32));
-            section(&mut out, key, of_kind, |out, (p, _)| {
-                let mut first = true;
-                field(out, &mut first, "id", self.principals.text(p as u32));
+            section(&mut out, key, of_kind, |out, first, (p, _)| {
+                field(out, first, "id", self.principals.text(p as u32));
                 if let Some(Some(at)) = t.principal_deleted.get(p) {
-                    field(out, &mut first, "deleted_at", at);
+                    field(out, first, "deleted_at", at);
                 }
             });
         }
-        section(&mut out, "groups", t.groups.iter().enumerate(), |out, (g, row)| {
+        section(&mut out, "groups", t.groups.iter().enumerate(), |out, first, (g, row)| {
             let g = g as u32;
-            self.write_head(out, self.groups.text(g), &row.head);
+            self.write_head(out, first, self.groups.text(g), &row.head);
             // A dead row's lists are not read at load, so they are not written.
             let kept = row.head.live() && keep.group_members.has(g);
             let users = row.member_users.iter().filter(|p| kept && keep.principals.has(p.0));
@@ -168,65 +132,62 @@ impl Index {
             let groups = row.member_groups.iter().filter(|c| kept && keep.group_members.has(c.0));
             list(out, "member_groups", groups, |out, c| string(out, self.groups.text(c.0)));
         });
-        section(&mut out, "roles", t.roles.iter().enumerate(), |out, (r, row)| {
+        section(&mut out, "roles", t.roles.iter().enumerate(), |out, first, (r, row)| {
             let r = r as u32;
-            self.write_head(out, self.roles.text(r), &row.head);
+            self.write_head(out, first, self.roles.text(r), &row.head);
             let kept = row.head.live() && keep.role_contents.has(r);
             let permissions = row.member_permissions.iter().filter(|_| kept);
             list(out, "member_permissions", permissions, |out, (p, restrict)| {
-                out.push('{');
-                let mut first = true;
-                field(out, &mut first, "permission", p.as_str());
-                if let Some(c) = restrict {
-                    field(out, &mut first, "restrict_object_type", self.object_type(*c).as_str());
-                }
-                out.push('}');
+                object(out, |out, first| {
+                    field(out, first, "permission", p.as_str());
+                    if let Some(c) = restrict {
+                        field(out, first, "restrict_object_type", self.object_type(*c).as_str());
+                    }
+                });
             });
             let roles = row.member_roles.iter().filter(|_| kept);
             list(out, "member_roles", roles, |out, r| string(out, self.roles.text(r.0)));
         });
-        section(&mut out, "projects", t.projects.rows.iter(), |out, row| {
-            self.write_head(out, self.nodes.text(row.node.0), &row.head);
+        section(&mut out, "projects", t.projects.rows.iter(), |out, first, row| {
+            self.write_head(out, first, self.nodes.text(row.node.0), &row.head);
         });
-        section(&mut out, "project_groups", t.project_groups.rows.iter(), |out, row| {
-            self.write_head(out, self.nodes.text(row.node.0), &row.head);
+        section(&mut out, "project_groups", t.project_groups.rows.iter(), |out, first, row| {
+            self.write_head(out, first, self.nodes.text(row.node.0), &row.head);
             let projects = row.member_projects.iter().filter(|_| row.head.live());
             list(out, "member_projects", projects, |out, p| string(out, self.nodes.text(p.0)));
         });
-        section(&mut out, "objects", t.objects.rows.iter(), |out, row| {
-            let mut first = true;
-            field(out, &mut first, "type", &self.type_name(row.node));
-            field(out, &mut first, "id", self.nodes.text(row.node.0));
+        section(&mut out, "objects", t.objects.rows.iter(), |out, first, row| {
+            field(out, first, "type", &self.type_name(row.node));
+            field(out, first, "id", self.nodes.text(row.node.0));
             if let Some(p) = row.project {
-                field(out, &mut first, "project_id", self.nodes.text(p.0));
+                field(out, first, "project_id", self.nodes.text(p.0));
             }
             if let Some(at) = &row.deleted_at {
-                field(out, &mut first, "deleted_at", at);
+                field(out, first, "deleted_at", at);
             }
         });
         let acls =
             self.acls.iter().enumerate().filter(|&(a, _)| keep.acls.has(a as u32)).filter_map(|(_, acl)| acl.as_ref());
-        section(&mut out, "acls", acls, |out, acl| {
-            let mut first = true;
-            field(out, &mut first, "id", self.acl_ids.text(acl.id));
-            field(out, &mut first, "object_type", &self.type_name(acl.node));
-            field(out, &mut first, "object_id", self.nodes.text(acl.node.0));
+        section(&mut out, "acls", acls, |out, first, acl| {
+            field(out, first, "id", self.acl_ids.text(acl.id));
+            field(out, first, "object_type", &self.type_name(acl.node));
+            field(out, first, "object_id", self.nodes.text(acl.node.0));
             match acl.holder {
-                Holder::Principal(p) => field(out, &mut first, "user_id", self.principals.text(p.0)),
-                Holder::Group(g) => field(out, &mut first, "group_id", self.groups.text(g.0)),
+                Holder::Principal(p) => field(out, first, "user_id", self.principals.text(p.0)),
+                Holder::Group(g) => field(out, first, "group_id", self.groups.text(g.0)),
             }
             let restrict = match acl.grant {
                 Grant::Permission(p, r) => {
-                    field(out, &mut first, "permission", p.as_str());
+                    field(out, first, "permission", p.as_str());
                     r
                 }
                 Grant::Role(role, r) => {
-                    field(out, &mut first, "role_id", self.roles.text(role.0));
+                    field(out, first, "role_id", self.roles.text(role.0));
                     r
                 }
             };
             if let Some(c) = restrict {
-                field(out, &mut first, "restrict_object_type", self.object_type(c).as_str());
+                field(out, first, "restrict_object_type", self.object_type(c).as_str());
             }
         });
         out.push('}');

@@ -1,13 +1,13 @@
 //! Conversions between JS values and core types, and the one place errors become JS exceptions.
 
 use js_sys::{Array, Error, Reflect};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::json_out::{self, field, key};
 use crate::{
-    Access, Capabilities, Decision, Explanation, GrantHolder, GrantPath, ObjectKind, ObjectType, Permission,
-    PermissionSet, SnapshotError, Warning,
+    Access, Capabilities, Decision, Explanation, GrantHolder, GrantPath, ObjectType, Permission, PermissionSet,
+    SnapshotError, Warning,
 };
 
 /// Builds the `Error` every failure throws: `name` is `"PermevalError"`, and `code`, `message` and `path`
@@ -124,162 +124,122 @@ pub(crate) fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> Array {
 
 /// Plain JS objects, made by writing JSON here and letting the engine's `JSON.parse` build them: one string
 /// crosses the boundary instead of a call per property (serde-wasm-bindgen's way). Measured no faster for
-/// `explain`, but it needs no serialiser of its own in the wasm. Serialising these structs cannot fail;
-/// `null` stands in should it ever.
-fn to_js<T: Serialize>(value: &T) -> JsValue {
-    serde_json::to_string(value).ok().and_then(|text| js_sys::JSON::parse(&text).ok()).unwrap_or(JsValue::NULL)
-}
-
-#[derive(Serialize)]
-struct WarningJs<'a> {
-    code: &'a str,
-    message: &'a str,
-    path: &'a str,
+/// `explain`, but the wasm needs no serialiser for it, only the few functions of [`json_out`]. The keys are
+/// the TS types' (`Explanation`, `Capabilities`, `Warning` in `js/permeval.d.ts`). The text is well-formed
+/// by construction; `null` stands in should `JSON.parse` ever refuse it.
+fn to_js(write: impl FnOnce(&mut String)) -> JsValue {
+    let mut text = String::with_capacity(256);
+    write(&mut text);
+    js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL)
 }
 
 pub(crate) fn warnings(ws: &[Warning]) -> JsValue {
-    let rows: Vec<WarningJs<'_>> =
-        ws.iter().map(|w| WarningJs { code: w.code().as_str(), message: w.message(), path: w.path() }).collect();
-    to_js(&rows)
+    to_js(|out| {
+        json_out::array(out, ws, |out, w| {
+            json_out::object(out, |out, first| {
+                field(out, first, "code", w.code().as_str());
+                field(out, first, "message", w.message());
+                field(out, first, "path", w.path());
+            });
+        });
+    })
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ObjectJs<'a> {
-    r#type: &'a str,
-    id: &'a str,
-}
-
-#[derive(Serialize)]
-struct HolderJs<'a> {
-    kind: &'a str,
-    id: &'a str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct GrantPathJs<'a> {
-    acl_id: &'a str,
-    on: ObjectJs<'a>,
-    holder: HolderJs<'a>,
-    group_chain: &'a [&'a str],
-    role_chain: &'a [&'a str],
-    restriction: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ExplanationJs<'a> {
-    allowed: bool,
-    permission: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reason: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    paths: Option<Vec<GrantPathJs<'a>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    nearest: Option<Vec<GrantPathJs<'a>>>,
-}
-
-fn grant_path<'a>(p: &'a GrantPath<'_>) -> GrantPathJs<'a> {
-    let holder = match p.holder {
-        GrantHolder::User(id) => HolderJs { kind: "user", id },
-        GrantHolder::Group(id) => HolderJs { kind: "group", id },
+fn grant_path(out: &mut String, p: &GrantPath<'_>) {
+    let (kind, holder) = match p.holder {
+        GrantHolder::User(id) => ("user", id),
+        GrantHolder::Group(id) => ("group", id),
     };
-    GrantPathJs {
-        acl_id: p.acl_id,
-        on: ObjectJs { r#type: p.on.object_type.as_str(), id: p.on.id },
-        holder,
-        group_chain: &p.group_chain,
-        role_chain: &p.role_chain,
-        restriction: p.restriction.as_ref().map(ObjectType::as_str),
-    }
+    json_out::object(out, |out, first| {
+        field(out, first, "aclId", p.acl_id);
+        key(out, first, "on");
+        json_out::object(out, |out, first| {
+            field(out, first, "type", p.on.object_type.as_str());
+            field(out, first, "id", p.on.id);
+        });
+        key(out, first, "holder");
+        json_out::object(out, |out, first| {
+            field(out, first, "kind", kind);
+            field(out, first, "id", holder);
+        });
+        key(out, first, "groupChain");
+        json_out::array(out, &p.group_chain, |out, id| json_out::string(out, id));
+        key(out, first, "roleChain");
+        json_out::array(out, &p.role_chain, |out, id| json_out::string(out, id));
+        key(out, first, "restriction");
+        match &p.restriction {
+            Some(t) => json_out::string(out, t.as_str()),
+            None => out.push_str("null"),
+        }
+    });
 }
 
+/// `{ allowed, permission, paths }` when allowed, `{ allowed, permission, reason, nearest }` when denied.
 pub(crate) fn explanation(e: &Explanation<'_>) -> JsValue {
-    let out = match &e.decision {
-        Decision::Allowed { paths } => ExplanationJs {
-            allowed: true,
-            permission: e.permission.as_str(),
-            reason: None,
-            paths: Some(paths.iter().map(grant_path).collect()),
-            nearest: None,
-        },
-        Decision::Denied { reason, nearest } => ExplanationJs {
-            allowed: false,
-            permission: e.permission.as_str(),
-            reason: Some(reason.as_str()),
-            paths: None,
-            nearest: Some(nearest.iter().map(grant_path).collect()),
-        },
-    };
-    to_js(&out)
+    to_js(|out| {
+        json_out::object(out, |out, first| {
+            let (allowed, reason, paths_key, paths) = match &e.decision {
+                Decision::Allowed { paths } => (true, None, "paths", paths),
+                Decision::Denied { reason, nearest } => (false, Some(reason), "nearest", nearest),
+            };
+            flag(out, first, "allowed", allowed);
+            field(out, first, "permission", e.permission.as_str());
+            if let Some(reason) = reason {
+                field(out, first, "reason", reason.as_str());
+            }
+            key(out, first, paths_key);
+            json_out::array(out, paths, grant_path);
+        });
+    })
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct AccessJs {
-    read: bool,
-    create: bool,
-    update: bool,
-    delete: bool,
-    manage_access: bool,
+/// The member `"name":true` or `"name":false`.
+fn flag(out: &mut String, first: &mut bool, name: &str, on: bool) {
+    key(out, first, name);
+    out.push_str(if on { "true" } else { "false" });
 }
 
-impl From<Access> for AccessJs {
-    fn from(a: Access) -> Self {
-        AccessJs { read: a.read, create: a.create, update: a.update, delete: a.delete, manage_access: a.manage_access }
-    }
+fn access(out: &mut String, a: Access) {
+    json_out::object(out, |out, first| {
+        flag(out, first, "read", a.read);
+        flag(out, first, "create", a.create);
+        flag(out, first, "update", a.update);
+        flag(out, first, "delete", a.delete);
+        flag(out, first, "manageAccess", a.manage_access);
+    });
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct OrgJs {
-    manage_settings: bool,
-    manage_members: bool,
-    remove_members: bool,
-    manage_access: bool,
-    read_audit_logs: bool,
-}
-
-/// The per-kind columns as an object keyed by kind name (`{ experiments: Access, … }`).
-struct KindsJs<'a>(&'a [(ObjectKind, Access)]);
-
-impl Serialize for KindsJs<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.0.iter().map(|(k, a)| (k.as_str(), AccessJs::from(*a))))
-    }
-}
-
-#[derive(Serialize)]
-struct ProjectJs<'a> {
-    id: &'a str,
-    access: AccessJs,
-    kinds: KindsJs<'a>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CapabilitiesJs<'a> {
-    organization: OrgJs,
-    all_projects: AccessJs,
-    projects: Vec<ProjectJs<'a>>,
-}
-
+/// `{ organization, allProjects, projects: [{ id, access, kinds }] }`, `kinds` an object keyed by kind name
+/// (`{ experiments: Access, … }`).
 pub(crate) fn capabilities(c: &Capabilities<'_>) -> JsValue {
     let o = &c.organization;
-    to_js(&CapabilitiesJs {
-        organization: OrgJs {
-            manage_settings: o.manage_settings,
-            manage_members: o.manage_members,
-            remove_members: o.remove_members,
-            manage_access: o.manage_access,
-            read_audit_logs: o.read_audit_logs,
-        },
-        all_projects: c.all_projects.into(),
-        projects: c
-            .projects
-            .iter()
-            .map(|p| ProjectJs { id: p.id, access: p.access.into(), kinds: KindsJs(&p.kinds) })
-            .collect(),
+    to_js(|out| {
+        json_out::object(out, |out, first| {
+            key(out, first, "organization");
+            json_out::object(out, |out, first| {
+                flag(out, first, "manageSettings", o.manage_settings);
+                flag(out, first, "manageMembers", o.manage_members);
+                flag(out, first, "removeMembers", o.remove_members);
+                flag(out, first, "manageAccess", o.manage_access);
+                flag(out, first, "readAuditLogs", o.read_audit_logs);
+            });
+            key(out, first, "allProjects");
+            access(out, c.all_projects);
+            key(out, first, "projects");
+            json_out::array(out, &c.projects, |out, p| {
+                json_out::object(out, |out, first| {
+                    field(out, first, "id", p.id);
+                    key(out, first, "access");
+                    access(out, p.access);
+                    key(out, first, "kinds");
+                    json_out::object(out, |out, first| {
+                        for (kind, a) in &p.kinds {
+                            key(out, first, kind.as_str());
+                            access(out, *a);
+                        }
+                    });
+                });
+            });
+        });
     })
 }

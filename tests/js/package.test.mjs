@@ -92,6 +92,43 @@ test('explain gives grant paths when allowed and a reason when denied', () => {
   assert.equal(snap.explain('U_BOB', 'read', 'organization', 'OTHER').reason, 'other_org');
 });
 
+test('results carry ids as loaded, quotes, backslashes, control characters and non-ASCII included, keys in order', () => {
+  const odd = 'q"\\\u0000\n\t\u001f\u007f ü😀\u2028</script>';
+  const snap = Snapshot.fromJson(JSON.stringify({
+    org: { id: 'O' },
+    users: [{ id: `U${odd}` }],
+    groups: [{ id: `G${odd}`, org_id: 'O', member_users: [`U${odd}`] }],
+    roles: [{ id: `R${odd}`, org_id: 'O', member_permissions: [{ permission: 'read', restrict_object_type: 'experiment' }] }],
+    projects: [{ id: `P${odd}`, org_id: 'O' }],
+    objects: [{ type: 'experiment', id: `E${odd}`, project_id: `P${odd}` }],
+    acls: [
+      { id: `a${odd}`, object_type: 'project', object_id: `P${odd}`, group_id: `G${odd}`, role_id: `R${odd}` },
+      { id: `b${odd}`, object_type: `t${odd}`, object_id: `P${odd}`, user_id: `U${odd}`, permission: 'read' },
+    ],
+  }));
+  const path = {
+    aclId: `a${odd}`,
+    on: { type: 'project', id: `P${odd}` },
+    holder: { kind: 'group', id: `G${odd}` },
+    groupChain: [`G${odd}`],
+    roleChain: [`R${odd}`],
+    restriction: 'experiment',
+  };
+  // JSON.stringify, unlike deepEqual, sees key order and keys that are present but undefined.
+  const same = (actual, expected) => assert.equal(JSON.stringify(actual), JSON.stringify(expected));
+  same(snap.explain(`U${odd}`, 'read', 'experiment', `E${odd}`), { allowed: true, permission: 'read', paths: [path] });
+  same(snap.explain(`U${odd}`, 'read', 'dataset', 'D'), { allowed: false, permission: 'read', reason: 'object_unknown', nearest: [] });
+  same(snap.explain(`U${odd}`, 'read', 'project', `P${odd}`), {
+    allowed: false, permission: 'read', reason: 'restricted_to_other_type', nearest: [path],
+  });
+  assert.deepEqual(snap.warnings.map((w) => Object.keys(w)), [['code', 'message', 'path']]);
+  assert.ok(snap.warnings[0].message.includes(`t${odd}`), snap.warnings[0].message);
+  const [project] = snap.capabilities(`U${odd}`).projects;
+  assert.equal(project.id, `P${odd}`);
+  assert.deepEqual(Object.keys(project), ['id', 'access', 'kinds']);
+  same(project.kinds.experiments, { read: true, create: false, update: false, delete: false, manageAccess: false });
+});
+
 test('capabilities fill in the permission-group editor', () => {
   const snap = Snapshot.fromJson(fixture);
   const carol = snap.capabilities('U_CAROL');
