@@ -231,18 +231,28 @@ export function bind(raw) {
 
     effectiveBatch(objectType, objectIds) {
       if (!Array.isArray(objectIds)) return this.#raw.effectiveBatch(objectType, objectIds);
+      const raw = this.#raw;
+      const numbers = this.#numbers;
       const nodes = new Int32Array(objectIds.length);
       const missed = [];
+      // The type's map is looked up once per call, not once per id: a 100k-id batch is one tight loop of
+      // Map reads, and only ids not seen before take the slower path.
+      let byId = numbers.nodes.get(objectType);
       for (let i = 0; i < objectIds.length; i++) {
         const id = objectIds[i];
-        // A bad entry (not a string, a lone surrogate): the string path throws, naming the entry.
-        if (typeof id !== 'string') return this.#raw.effectiveBatch(objectType, objectIds);
-        try {
-          nodes[i] = this.#numbers.node(this.#raw, objectType, id);
-        } catch {
-          return this.#raw.effectiveBatch(objectType, objectIds);
+        let node = byId?.get(id);
+        if (node === undefined) {
+          // A bad entry (not a string, a lone surrogate): the string path throws, naming the entry.
+          if (typeof id !== 'string') return raw.effectiveBatch(objectType, objectIds);
+          try {
+            node = numbers.node(raw, objectType, id);
+          } catch {
+            return raw.effectiveBatch(objectType, objectIds);
+          }
+          byId ??= numbers.nodes.get(objectType);
         }
-        if (nodes[i] < 0) missed.push(i);
+        nodes[i] = node;
+        if (node < 0) missed.push(i);
       }
       const out = this.#raw.effectiveOfNodes(nodes);
       if (missed.length > 0) {
