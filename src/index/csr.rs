@@ -69,10 +69,15 @@ impl Lists {
     }
 
     /// Keeps only the items of `key` that `keep` accepts. Built items are overwritten with `u32::MAX`
-    /// (which names nothing) rather than moved, so other keys' lists stay where they are.
+    /// (which names nothing) rather than moved, so other keys' lists stay where they are. A key left with
+    /// no added items leaves the map: lookups of keys that are not in it stop at its control bytes, so a
+    /// map that kept every key ever added to would make every later lookup a cache miss.
     pub(crate) fn retain(&mut self, key: u32, keep: impl Fn(u32) -> bool) {
         if let Some(added) = self.added.get_mut(&key) {
             added.retain(|&a| keep(a));
+            if added.is_empty() {
+                self.added.remove(&key);
+            }
         }
         let (Some(&start), Some(&end)) = (self.built.starts.get(key as usize), self.built.starts.get(key as usize + 1))
         else {
