@@ -94,6 +94,9 @@ impl<'a> Fields<'a> {
 /// A pull reader over JSON bytes, within [`Limits`].
 pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
+    /// The same bytes as text, when the caller had them as a `&str`: a string read is then sliced out of
+    /// it (a check of two char boundaries) instead of being validated as UTF-8 again.
+    text: Option<&'a str>,
     pos: usize,
     limits: Limits,
     pub(crate) place: Place,
@@ -101,7 +104,12 @@ pub(crate) struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     pub(crate) fn new(bytes: &'a [u8], limits: Limits) -> Self {
-        Reader { bytes, pos: 0, limits, place: Place::default() }
+        Reader { bytes, text: None, pos: 0, limits, place: Place::default() }
+    }
+
+    /// A reader over text known to be UTF-8.
+    pub(crate) fn of_text(text: &'a str, limits: Limits) -> Self {
+        Reader { text: Some(text), ..Reader::new(text.as_bytes(), limits) }
     }
 
     /// A failure with `code` at the current offset.
@@ -235,8 +243,12 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         self.pos = plain_run(self.bytes, self.pos);
         if self.bytes.get(self.pos) == Some(&b'"') {
-            let raw = self.bytes.get(start..self.pos).unwrap_or_default();
+            let (raw, end) = (self.bytes.get(start..self.pos).unwrap_or_default(), self.pos);
             self.pos += 1;
+            // Quotes are ASCII, so between two of them valid text has char boundaries at both ends.
+            if let Some(text) = self.text.and_then(|t| t.get(start..end)) {
+                return Ok(Cow::Borrowed(text));
+            }
             return match std::str::from_utf8(raw) {
                 Ok(text) => Ok(Cow::Borrowed(text)),
                 Err(e) => Err(Fail {

@@ -237,7 +237,8 @@ impl Index {
         let mut new = HashSet::new();
         let mut claimed: HashSet<&str, BuildHasherDefault<DenseHasher>> =
             HashSet::with_capacity_and_hasher(batch.add.len(), Default::default());
-        for row in &batch.add {
+        let ids: Vec<_> = batch.add.iter().map(AclRow::id).collect();
+        for (row, text) in batch.add.iter().zip(&ids) {
             let path = |field: &str| format!("add_acls[{}].{field}", row.at);
             if let Some(other) = row.object_org_id.as_deref().filter(|o| *o != &*self.org_id) {
                 return Err(rejected(WarningCode::ForeignOrg, format!("ACL of org `{other}`"), path("_object_org_id")));
@@ -256,13 +257,13 @@ impl Index {
             if !first {
                 continue;
             }
-            let id = self.acl_ids.get(0, &row.id);
+            let id = self.acl_ids.get(0, text);
             let held = id.and_then(|n| self.acl_rows.get(n as usize)).is_some_and(|&a| self.acl(a).is_some());
-            if held || !claimed.insert(&*row.id) {
-                let message = format!("id `{}` belongs to another ACL", row.id);
+            if held || !claimed.insert(&**text) {
+                let message = format!("id `{text}` belongs to another ACL");
                 return Err(rejected(WarningCode::DuplicateId, message, path("id")));
             }
-            adds.push((item, id));
+            adds.push((item, id, text));
         }
         let mut removes = Vec::with_capacity(batch.remove.len());
         for row in &batch.remove {
@@ -274,7 +275,7 @@ impl Index {
 
         // Each add is a grant the index lacks and no earlier add has (the checks above), so it is entered
         // without looking for it again.
-        for (Item { row, holder, role, probe }, id) in adds {
+        for (Item { row, holder, role, probe }, id, text) in adds {
             let (node, grant) = match probe {
                 Some(found) => found,
                 None => {
@@ -288,7 +289,7 @@ impl Index {
                     }
                 }
             };
-            let id = id.unwrap_or_else(|| self.acl_ids.intern(0, &row.id).0);
+            let id = id.unwrap_or_else(|| self.acl_ids.intern(0, text).0);
             let at = self.acls.len() as u32;
             let acl = Acl { id, node, holder, grant };
             let coverage = self.acl_coverage(&acl);
