@@ -15,6 +15,7 @@ use std::borrow::Cow;
 
 use super::error::{ErrorCode, SnapshotError};
 use crate::options::Limits;
+use crate::text;
 
 /// Containers nested deeper than this, in content that is read, fail with
 /// [`ErrorCode::NestingTooDeep`]: the reader of values recurses, and wasm's stack is small.
@@ -86,7 +87,7 @@ impl<'a> Fields<'a> {
     /// Moves the value of `name` out of the row; `None` when absent. A name not in the reader's list is a
     /// bug, and reads as absent.
     pub(crate) fn take(&mut self, name: &str) -> Option<Value<'a>> {
-        let ix = self.names.iter().position(|n| *n == name)?;
+        let ix = self.names.iter().position(|n| text::same(n, name))?;
         self.values.get_mut(ix)?.take()
     }
 }
@@ -591,7 +592,7 @@ impl<'a> Reader<'a> {
         let mut row = Fields { names: fields, values: Default::default(), duplicate: None };
         let mut first = true;
         while let Some(key) = self.next_key(&mut first)? {
-            let Some(ix) = fields.iter().position(|name| *name == key) else {
+            let Some(ix) = fields.iter().position(|name| text::same(name, &key)) else {
                 self.skip()?;
                 continue;
             };

@@ -5,6 +5,8 @@
 //! `u32` per slot and compares candidates against the shared buffer. Ids carry a small tag (the object type
 //! for objects) so that `experiment/E1` and `dataset/E1` are different keys.
 
+use crate::text;
+
 /// The multiplier of rustc's FxHash: cheap, and good enough for ids that are UUIDs or short names.
 const K: u64 = 0x517c_c1b7_2722_0a95;
 
@@ -105,7 +107,11 @@ impl Interner {
             .map(|(k, first)| {
                 let &(tag, s, hash) = k.as_ref()?;
                 match first {
-                    Some((ix, e)) if e.tag == tag && self.text.get(e.start..e.end) == Some(s) => Some(ix),
+                    Some((ix, e))
+                        if e.tag == tag && self.text.get(e.start..e.end).is_some_and(|t| text::same(t, s)) =>
+                    {
+                        Some(ix)
+                    }
                     // Another key in the first slot (or none): the whole probe, from the first slot again.
                     _ => self.find(tag, s, hash),
                 }
@@ -129,7 +135,7 @@ impl Interner {
                 let ix = (slot as u32).wrapping_sub(1);
                 if let Some(e) = self.entries.get(ix as usize)
                     && e.tag == tag
-                    && self.text.get(e.start..e.end) == Some(s)
+                    && self.text.get(e.start..e.end).is_some_and(|t| text::same(t, s))
                 {
                     return Some(ix);
                 }

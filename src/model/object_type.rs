@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use crate::text;
+
 /// How many object types the model knows; they are numbered `0..KNOWN_TYPES` in declaration order.
 pub(crate) const KNOWN_TYPES: usize = 15;
 
@@ -161,7 +163,10 @@ impl ObjectType {
 
 impl From<&str> for ObjectType {
     fn from(name: &str) -> Self {
-        ObjectType::KNOWN.into_iter().find(|t| t.as_str() == name).unwrap_or_else(|| ObjectType::Unknown(name.into()))
+        ObjectType::KNOWN
+            .into_iter()
+            .find(|t| text::same(t.as_str(), name))
+            .unwrap_or_else(|| ObjectType::Unknown(name.into()))
     }
 }
 
