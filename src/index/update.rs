@@ -360,12 +360,11 @@ impl Index {
             keys.sort_unstable();
             keys.dedup();
         }
-        let kept = |a: u32| removed.binary_search(&a).is_err();
         for node in nodes {
-            self.acls_by_node.retain(node, kept);
+            self.acls_by_node.drop_items(node, &removed);
         }
         for holder in holders {
-            self.acls_by_holder.retain(holder, kept);
+            self.acls_by_holder.drop_items(holder, &removed);
         }
         Ok(())
     }
