@@ -81,15 +81,28 @@ pub(crate) struct Fields<'a> {
     values: [Option<Value<'a>>; MAX_FIELDS],
     /// The first requested field that appeared twice, if any.
     pub(crate) duplicate: Option<&'static str>,
+    /// Where the next [`Fields::take`] starts looking.
+    next: usize,
 }
 
 impl<'a> Fields<'a> {
     /// Moves the value of `name` out of the row; `None` when absent. A name not in the reader's list is a
     /// bug, and reads as absent.
     pub(crate) fn take(&mut self, name: &str) -> Option<Value<'a>> {
-        let ix = self.names.iter().position(|n| text::same(n, name))?;
+        let ix = position_from(self.names, self.next, name)?;
+        self.next = ix + 1;
         self.values.get_mut(ix)?.take()
     }
+}
+
+/// The position of `name` in `names`, looking from `start` on and then wrapping around.
+///
+/// Validators take fields in the order of their lists, and JSON writers mostly write them in that order
+/// too: started after the last one found, the search mostly ends at its first comparison. From the front,
+/// an ACL row cost 45 comparisons, 6% of a delta batch in wasm (V8 profile, 2026-11-28).
+fn position_from(names: &[&str], start: usize, name: &str) -> Option<usize> {
+    let n = names.len();
+    (0..n).map(|i| (start + i) % n).find(|&i| names.get(i).is_some_and(|candidate| text::same(candidate, name)))
 }
 
 /// A pull reader over JSON bytes, within [`Limits`].
@@ -589,13 +602,15 @@ impl<'a> Reader<'a> {
         }
         self.nest(depth)?;
         self.pos += 1;
-        let mut row = Fields { names: fields, values: Default::default(), duplicate: None };
+        let mut row = Fields { names: fields, values: Default::default(), duplicate: None, next: 0 };
         let mut first = true;
+        let mut after = 0;
         while let Some(key) = self.next_key(&mut first)? {
-            let Some(ix) = fields.iter().position(|name| text::same(name, &key)) else {
+            let Some(ix) = position_from(fields, after, &key) else {
                 self.skip()?;
                 continue;
             };
+            after = ix + 1;
             let name = fields.get(ix).copied();
             self.place.field = name;
             let value = self.value(depth + 1, true)?;
@@ -680,6 +695,18 @@ fn plain_run(bytes: &[u8], mut at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_are_found_from_anywhere() {
+        let names = ["id", "object_type", "user_id", "role_id"];
+        for start in 0..=names.len() {
+            for (i, name) in names.iter().enumerate() {
+                assert_eq!(position_from(&names, start, name), Some(i));
+            }
+            assert_eq!(position_from(&names, start, "group_id"), None);
+        }
+        assert_eq!(position_from(&[], 0, "id"), None);
+    }
 
     #[test]
     fn plain_runs_stop_at_the_first_special_byte() {
