@@ -101,8 +101,19 @@ impl<'a> Fields<'a> {
 /// too: started after the last one found, the search mostly ends at its first comparison. From the front,
 /// an ACL row cost 45 comparisons, 6% of a delta batch in wasm (V8 profile, 2026-11-28).
 fn position_from(names: &[&str], start: usize, name: &str) -> Option<usize> {
-    let n = names.len();
-    (0..n).map(|i| (start + i) % n).find(|&i| names.get(i).is_some_and(|candidate| text::same(candidate, name)))
+    // A plain loop: as a chain of two ranges, or with `%`, this was slower than the scan from the front it
+    // replaces (wasm profile).
+    let mut at = start;
+    for _ in 0..names.len() {
+        if at >= names.len() {
+            at = 0;
+        }
+        if names.get(at).is_some_and(|candidate| text::same(candidate, name)) {
+            return Some(at);
+        }
+        at += 1;
+    }
+    None
 }
 
 /// A pull reader over JSON bytes, within [`Limits`].
