@@ -120,21 +120,41 @@ impl Located<'_> {
     }
 }
 
-/// Fast hashing for maps keyed by dense integers.
+/// Fast hashing for maps keyed by dense integers, or by short texts within one call (SipHash, the
+/// default, was most of what an ACL batch's duplicate checks cost).
 #[derive(Default, Clone, Copy)]
 pub(crate) struct DenseHasher(u64);
+
+impl DenseHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
 
 impl std::hash::Hasher for DenseHasher {
     fn finish(&self) -> u64 {
         self.0
     }
+    /// Eight bytes at a time: ids are tens of bytes.
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
         }
     }
     fn write_u32(&mut self, n: u32) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(n)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        self.add(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
     }
 }
 

@@ -84,6 +84,7 @@ mod projection;
 mod signature;
 mod snapshot;
 mod subject;
+mod text;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

@@ -41,7 +41,7 @@ fn read<'a, T>(
     read: impl FnOnce(&mut Reader<'a>, &mut Vec<Warning>) -> Result<T, Fail>,
 ) -> Result<T, SnapshotError> {
     check_size(text.len(), limits)?;
-    let mut reader = Reader::new(text.as_bytes(), *limits);
+    let mut reader = Reader::of_text(text, *limits);
     let mut warnings = Vec::new();
     let value = read(&mut reader, &mut warnings).and_then(|v| reader.end().map(|()| v)).map_err(|f| reader.error(f))?;
     match warnings.into_iter().find(|w| w.code() != WarningCode::UnknownObjectType) {

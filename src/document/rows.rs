@@ -105,7 +105,8 @@ pub(crate) enum AclGrant<'a> {
 
 pub(crate) struct AclRow<'a> {
     pub(crate) at: usize,
-    pub(crate) id: Cow<'a, str>,
+    /// `None` only for a batch item given without one: see [`AclRow::id`].
+    given_id: Option<Cow<'a, str>>,
     pub(crate) object_type: ObjectType,
     pub(crate) object_id: Cow<'a, str>,
     pub(crate) object_org_id: Option<Cow<'a, str>>,
@@ -543,7 +544,7 @@ impl RowCx<'_> {
 
     fn acl_with<'a>(&mut self, row: Row<'_, 'a>, id_required: bool) -> Result<AclRow<'a>, Skip> {
         let f = self.open(row)?;
-        let id = if id_required { Some(self.id(f, "id")?) } else { self.opt_id(f, "id")? };
+        let given_id = if id_required { Some(self.id(f, "id")?) } else { self.opt_id(f, "id")? };
         let object_type = self.required_type(f, "object_type")?;
         let object_id = self.id(f, "object_id")?;
         let object_org_id = self.text(f, "_object_org_id")?;
@@ -583,13 +584,26 @@ impl RowCx<'_> {
             }
         };
         let restrict = self.object_type(f, "restrict_object_type")?;
-        let id =
-            id.unwrap_or_else(|| Cow::Owned(item_id(&object_type, &object_id, &holder, &grant, restrict.as_ref())));
-        Ok(AclRow { at: self.at, id, object_type, object_id, object_org_id, holder, grant, restrict })
+        Ok(AclRow { at: self.at, given_id, object_type, object_id, object_org_id, holder, grant, restrict })
     }
 }
 
 impl AclRow<'_> {
+    /// The row's id: as given, or for a batch item without one, [`item_id`]. Written out only when asked
+    /// for, which a removed item never is.
+    pub(crate) fn id(&self) -> Cow<'_, str> {
+        match &self.given_id {
+            Some(id) => Cow::Borrowed(id),
+            None => Cow::Owned(item_id(
+                &self.object_type,
+                &self.object_id,
+                &self.holder,
+                &self.grant,
+                self.restrict.as_ref(),
+            )),
+        }
+    }
+
     /// The row's grant — its identity tuple (spec §3.1) — as a key for a set.
     pub(crate) fn grant_key(&self) -> (&str, &str, &AclHolder<'_>, &AclGrant<'_>, Option<&str>) {
         (

@@ -246,9 +246,9 @@ pub(crate) fn build(doc: Document<'_>, warnings: &mut Vec<Warning>, limits: &Lim
             );
             continue;
         }
-        let (id, new) = acl_ids.intern(0, &a.id);
+        let (id, new) = acl_ids.intern(0, &a.id());
         if !new {
-            b.duplicate("acls", a.at, &a.id);
+            b.duplicate("acls", a.at, &a.id());
             continue;
         }
         tuples.insert((node, holder, grant));

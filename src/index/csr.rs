@@ -50,12 +50,15 @@ impl Csr {
 #[derive(Default)]
 pub(crate) struct Lists {
     built: Csr,
+    /// Above every built item: dropping only items from here up leaves the built lists as they are.
+    built_end: u32,
     added: DenseMap<u32, Vec<u32>>,
 }
 
 impl Lists {
     pub(crate) fn new(built: Csr) -> Lists {
-        Lists { built, added: DenseMap::default() }
+        let built_end = built.items.iter().max().map_or(0, |&m| m.saturating_add(1));
+        Lists { built, built_end, added: DenseMap::default() }
     }
 
     /// The list of `key`, built items first; empty for a key never given one.
@@ -68,18 +71,29 @@ impl Lists {
         self.added.entry(key).or_default().push(item);
     }
 
-    /// Keeps only the items of `key` that `keep` accepts. Built items are overwritten with `u32::MAX`
-    /// (which names nothing) rather than moved, so other keys' lists stay where they are.
-    pub(crate) fn retain(&mut self, key: u32, keep: impl Fn(u32) -> bool) {
+    /// Drops from the list of `key` the items in `gone` (sorted). Built items are overwritten with
+    /// `u32::MAX` (which names nothing) rather than moved, so other keys' lists stay where they are; when
+    /// `gone` holds no item that could be built, the built list is not read at all (it is cold, and a
+    /// delta's removes are mostly of rows earlier deltas added). A key left with no added items leaves the
+    /// map: lookups of keys that are not in it stop at its control bytes, so a map that kept every key
+    /// ever added to would make every later lookup a cache miss.
+    pub(crate) fn drop_items(&mut self, key: u32, gone: &[u32]) {
+        let kept = |a: &u32| gone.binary_search(a).is_err();
         if let Some(added) = self.added.get_mut(&key) {
-            added.retain(|&a| keep(a));
+            added.retain(kept);
+            if added.is_empty() {
+                self.added.remove(&key);
+            }
+        }
+        if gone.first().is_none_or(|&first| first >= self.built_end) {
+            return;
         }
         let (Some(&start), Some(&end)) = (self.built.starts.get(key as usize), self.built.starts.get(key as usize + 1))
         else {
             return;
         };
         for item in self.built.items.get_mut(start as usize..end as usize).unwrap_or(&mut []) {
-            if *item != u32::MAX && !keep(*item) {
+            if *item != u32::MAX && !kept(item) {
                 *item = u32::MAX;
             }
         }
@@ -107,5 +121,17 @@ mod tests {
         assert_eq!(lists.get(1).copied().collect::<Vec<_>>(), [4, 6]);
         assert_eq!(lists.get(7).copied().collect::<Vec<_>>(), [8]);
         assert_eq!(lists.get(0).count(), 0);
+    }
+
+    #[test]
+    fn dropped_items_leave_built_and_added_lists() {
+        let mut lists = Lists::new(Csr::from_pairs(2, &[(1, 4), (1, 5), (0, 3)]));
+        lists.push(1, 6);
+        lists.push(1, 7);
+        lists.drop_items(1, &[6]);
+        assert_eq!(lists.get(1).copied().collect::<Vec<_>>(), [4, 5, 7]);
+        lists.drop_items(1, &[4, 7, 9]);
+        assert_eq!(lists.get(1).copied().filter(|&a| a != u32::MAX).collect::<Vec<_>>(), [5]);
+        assert_eq!(lists.get(0).copied().collect::<Vec<_>>(), [3]);
     }
 }

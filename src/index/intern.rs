@@ -5,6 +5,8 @@
 //! `u32` per slot and compares candidates against the shared buffer. Ids carry a small tag (the object type
 //! for objects) so that `experiment/E1` and `dataset/E1` are different keys.
 
+use crate::text;
+
 /// The multiplier of rustc's FxHash: cheap, and good enough for ids that are UUIDs or short names.
 const K: u64 = 0x517c_c1b7_2722_0a95;
 
@@ -76,6 +78,47 @@ impl Interner {
         self.find(tag, s, hash_str(tag, s))
     }
 
+    /// [`Interner::get`] of every key, in order (`None` for a `None` key), the keys' cache misses
+    /// overlapping.
+    ///
+    /// One lookup in a large table is three dependent cache misses (slot, entry, text), and a loop that does
+    /// much else between lookups takes them one at a time. Here each stage runs for every key before the
+    /// next, in loops small enough for the processor to have many keys' loads in flight at once. A delta
+    /// batch names thousands of ids in tables of megabytes: one by one, these lookups were a quarter of a
+    /// 1,000-item batch on a 100k-row org (perf, 2026-11-28).
+    pub(crate) fn get_all<'k>(&self, keys: impl Iterator<Item = Option<(u32, &'k str)>>) -> Vec<Option<u32>> {
+        let keys: Vec<Option<(u32, &str, u64)>> = keys.map(|k| k.map(|(tag, s)| (tag, s, hash_str(tag, s)))).collect();
+        let mask = self.slots.len().wrapping_sub(1);
+        // The entry in each key's first slot, when the slot's half of the hash matches the key's.
+        let first: Vec<Option<(u32, Entry)>> = keys
+            .iter()
+            .map(|k| {
+                let &(_, _, hash) = k.as_ref()?;
+                let slot = *self.slots.get(hash as usize & mask)?;
+                if slot == 0 || slot >> 32 != hash >> 32 {
+                    return None;
+                }
+                let ix = (slot as u32).wrapping_sub(1);
+                self.entries.get(ix as usize).map(|e| (ix, *e))
+            })
+            .collect();
+        keys.iter()
+            .zip(first)
+            .map(|(k, first)| {
+                let &(tag, s, hash) = k.as_ref()?;
+                match first {
+                    Some((ix, e))
+                        if e.tag == tag && self.text.get(e.start..e.end).is_some_and(|t| text::same(t, s)) =>
+                    {
+                        Some(ix)
+                    }
+                    // Another key in the first slot (or none): the whole probe, from the first slot again.
+                    _ => self.find(tag, s, hash),
+                }
+            })
+            .collect()
+    }
+
     fn find(&self, tag: u32, s: &str, hash: u64) -> Option<u32> {
         if self.slots.is_empty() {
             return None;
@@ -92,7 +135,7 @@ impl Interner {
                 let ix = (slot as u32).wrapping_sub(1);
                 if let Some(e) = self.entries.get(ix as usize)
                     && e.tag == tag
-                    && self.text.get(e.start..e.end) == Some(s)
+                    && self.text.get(e.start..e.end).is_some_and(|t| text::same(t, s))
                 {
                     return Some(ix);
                 }
@@ -158,5 +201,20 @@ mod tests {
         assert_eq!(t.get(1, "id-999"), Some(999));
         assert_eq!(t.get(1, ""), None);
         assert_eq!(t.text(5000), "");
+    }
+
+    #[test]
+    fn get_all_answers_as_get_does() {
+        let mut t = Interner::default();
+        let ids: Vec<String> = (0..5000).map(|i| format!("id-{i}")).collect();
+        for id in &ids {
+            t.intern(1, id);
+        }
+        let mut keys: Vec<Option<(u32, &str)>> = ids.iter().map(|id| Some((1, id.as_str()))).collect();
+        keys.extend([Some((2, "id-7")), None, Some((1, "absent")), Some((1, ""))]);
+        let expected: Vec<Option<u32>> = keys.iter().map(|k| k.and_then(|(tag, s)| t.get(tag, s))).collect();
+        assert_eq!(t.get_all(keys.iter().copied()), expected);
+        assert_eq!(expected.iter().flatten().count(), 5000);
+        assert_eq!(Interner::default().get_all([Some((0, "x"))].into_iter()), [None]);
     }
 }

@@ -10,6 +10,8 @@ use std::str::FromStr;
 
 use bitflags::bitflags;
 
+use crate::text;
+
 /// One of the eight permissions an ACL can grant.
 ///
 /// The order of the variants is the canonical order in which permissions are listed everywhere
@@ -74,7 +76,7 @@ impl Permission {
 
     /// The wire name back to a permission; `None` for anything that is not exactly one of the eight.
     pub fn from_name(name: &str) -> Option<Permission> {
-        Permission::ALL.into_iter().find(|p| p.as_str() == name)
+        Permission::ALL.into_iter().find(|p| text::same(p.as_str(), name))
     }
 
     /// This permission as a one-element set.
