@@ -183,7 +183,11 @@ pub(crate) fn build(doc: Document<'_>, warnings: &mut Vec<Warning>, limits: &Lim
     let mut acl_ids = Interner::default();
     let mut acls = Vec::with_capacity(doc.acls.len());
     let mut tuples: HashSet<(NodeIx, Holder, Grant), BuildHasherDefault<DenseHasher>> = HashSet::default();
-    for a in &doc.acls {
+    // Every row's object looked up at once, so that the lookups' cache misses overlap (see
+    // `Interner::get_all`); objects not found yet, and unknown types, are entered in row order below.
+    let found =
+        nodes.get_all(doc.acls.iter().map(|a| Some((a.object_type.known_index()? as u32, a.object_id.as_ref()))));
+    for (a, found) in doc.acls.iter().zip(found) {
         let path = |field: &str| format!("acls[{}].{field}", a.at);
         if let Some(other) = a.object_org_id.as_deref().filter(|o| *o != org) {
             b.warn(WarningCode::ForeignOrg, format!("ACL of org `{other}`; ignored"), path("_object_org_id"));
@@ -236,8 +240,10 @@ pub(crate) fn build(doc: Document<'_>, warnings: &mut Vec<Warning>, limits: &Lim
                 }
             },
         };
-        let c = b.type_code(&a.object_type);
-        let node = NodeIx(nodes.intern(c.0, &a.object_id).0);
+        let node = match found {
+            Some(n) => NodeIx(n),
+            None => NodeIx(nodes.intern(b.type_code(&a.object_type).0, &a.object_id).0),
+        };
         if tuples.contains(&(node, holder, grant)) {
             b.warn(
                 WarningCode::DuplicateAcl,
