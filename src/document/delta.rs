@@ -113,23 +113,11 @@ const BATCH_KEYS: &[&str] = &["add_acls", "remove_acls"];
 
 /// The body of a batch update: an object whose `add_acls` and `remove_acls` are sections of ACL items.
 fn batch<'a>(r: &mut Reader<'a>, warnings: &mut Vec<Warning>) -> Result<AclBatch<'a>, Fail> {
-    if r.peek() != Some(b'{') {
-        return Err(r.wrong_type("a batch update (a JSON object with `add_acls` and `remove_acls`)"));
-    }
-    r.open();
+    r.open_object("a batch update (a JSON object with `add_acls` and `remove_acls`)")?;
     let mut batch = AclBatch { add: Vec::new(), remove: Vec::new() };
     let mut seen = [false; BATCH_KEYS.len()];
     let mut first = true;
-    while let Some(key) = r.next_key(&mut first)? {
-        let Some(ix) = BATCH_KEYS.iter().position(|k| *k == key) else {
-            r.skip()?;
-            continue;
-        };
-        let name = BATCH_KEYS.get(ix).copied().unwrap_or("");
-        r.place.section = Some(name);
-        if seen.get_mut(ix).is_some_and(|seen| std::mem::replace(seen, true)) {
-            return Err(r.fail(ErrorCode::DuplicateKey, format!("key `{name}` appears twice")));
-        }
+    while let Some(name) = r.next_section(&mut first, BATCH_KEYS, &mut seen)? {
         let rows = section(r, warnings, name, rows::ACL_FIELDS, |cx, row| cx.acl_item(row))?;
         if name == "add_acls" {
             batch.add = rows

@@ -217,6 +217,40 @@ impl<'a> Reader<'a> {
         self.pos += 1;
     }
 
+    /// Opens the object that must stand here (a document, a batch body), or fails with `wrong_type`
+    /// naming what was `expected`.
+    pub(crate) fn open_object(&mut self, expected: &str) -> Result<(), Fail> {
+        if self.peek() != Some(b'{') {
+            return Err(self.wrong_type(expected));
+        }
+        self.open();
+        Ok(())
+    }
+
+    /// The next key of an open envelope object that is one of `names`, its value ahead; the values of
+    /// other keys are skipped. A name seen before (`seen` holds a flag per name) fails with
+    /// `duplicate_key`: a section given twice is ambiguous. The name becomes the section of error paths.
+    pub(crate) fn next_section(
+        &mut self,
+        first: &mut bool,
+        names: &[&'static str],
+        seen: &mut [bool],
+    ) -> Result<Option<&'static str>, Fail> {
+        while let Some(key) = self.next_key(first)? {
+            let Some(ix) = names.iter().position(|name| *name == key) else {
+                self.skip()?;
+                continue;
+            };
+            let name = names.get(ix).copied().unwrap_or("");
+            self.place.section = Some(name);
+            if seen.get_mut(ix).is_some_and(|seen| std::mem::replace(seen, true)) {
+                return Err(self.fail(ErrorCode::DuplicateKey, format!("key `{name}` appears twice")));
+            }
+            return Ok(Some(name));
+        }
+        Ok(None)
+    }
+
     /// The next key of an object whose `{` is consumed, with its `:` consumed too; `None` at the `}`.
     /// `first` is true until the first call.
     pub(crate) fn next_key(&mut self, first: &mut bool) -> Result<Option<Cow<'a, str>>, Fail> {

@@ -59,27 +59,12 @@ const SECTIONS: &[&str] = &[
 /// The root object: the rows of every section, and the value of `org.id` (`None` when `org` or its `id`
 /// is absent).
 fn document<'a>(r: &mut Reader<'a>, w: &mut Vec<Warning>) -> Result<(Document<'a>, Option<Value<'a>>), Fail> {
-    if r.peek() != Some(b'{') {
-        return Err(match r.peek() {
-            None => r.fail(ErrorCode::InvalidJson, "the text is empty"),
-            Some(_) => r.wrong_type("a snapshot document (a JSON object)"),
-        });
-    }
-    r.open();
+    r.open_object("a snapshot document (a JSON object)")?;
     let mut doc = Document::default();
     let mut org = None;
     let mut seen = [false; SECTIONS.len()];
     let mut first = true;
-    while let Some(key) = r.next_key(&mut first)? {
-        let Some(ix) = SECTIONS.iter().position(|s| *s == key) else {
-            r.skip()?;
-            continue;
-        };
-        let name = SECTIONS.get(ix).copied().unwrap_or("");
-        r.place.section = Some(name);
-        if seen.get_mut(ix).is_some_and(|seen| std::mem::replace(seen, true)) {
-            return Err(r.fail(ErrorCode::DuplicateKey, format!("key `{name}` appears twice")));
-        }
+    while let Some(name) = r.next_section(&mut first, SECTIONS, &mut seen)? {
         match name {
             "org" => org = Some(org_id(r)?),
             "generated_at" => doc.generated_at = timestamp(r, name)?,
