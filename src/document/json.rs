@@ -196,7 +196,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Consumes `byte` (after whitespace) or fails, naming `expected`.
-    fn expect(&mut self, byte: u8, expected: &str) -> Result<(), Fail> {
+    fn consume(&mut self, byte: u8, expected: &str) -> Result<(), Fail> {
         if self.peek() == Some(byte) {
             self.pos += 1;
             Ok(())
@@ -275,7 +275,7 @@ impl<'a> Reader<'a> {
             return Err(self.syntax("a key (a string)"));
         }
         let key = self.string()?;
-        self.expect(b':', "`:`")?;
+        self.consume(b':', "`:`")?;
         Ok(Some(key))
     }
 
@@ -549,7 +549,7 @@ impl<'a> Reader<'a> {
             return Err(self.syntax("a key (a string)"));
         }
         self.skip_string()?;
-        self.expect(b':', "`:`")
+        self.consume(b':', "`:`")
     }
 
     /// The kind of the value here, for a "wrong type" message: a container fails at once (its content
