@@ -204,13 +204,18 @@ fn deleted_at(row: &Map<String, Value>, at: &str) -> Result<Option<String>, Reje
     opt_text(row, "deleted_at", at)
 }
 
+/// A list field: absent or null is empty; any other JSON type is refused.
+fn list<'r>(row: &'r Map<String, Value>, key: &str, at: &str) -> Result<&'r [Value], Rejection> {
+    match row.get(key) {
+        None | Some(Value::Null) => Ok(&[]),
+        Some(Value::Array(items)) => Ok(items),
+        Some(_) => reject("wrong_type", format!("{at}.{key}")),
+    }
+}
+
 /// An id list (absent or null: empty); each entry a non-empty string.
 fn id_list(row: &Map<String, Value>, key: &str, at: &str) -> Result<Vec<String>, Rejection> {
-    let items = match row.get(key) {
-        None | Some(Value::Null) => return Ok(Vec::new()),
-        Some(Value::Array(items)) => items,
-        Some(_) => return reject("wrong_type", format!("{at}.{key}")),
-    };
+    let items = list(row, key, at)?;
     let mut out = Vec::with_capacity(items.len());
     for (j, item) in items.iter().enumerate() {
         match item {
@@ -226,11 +231,7 @@ fn id_list(row: &Map<String, Value>, key: &str, at: &str) -> Result<Vec<String>,
 type PermEntry = (String, Option<String>);
 
 fn perm_entries(row: &Map<String, Value>, key: &str, at: &str) -> Result<Vec<PermEntry>, Rejection> {
-    let items = match row.get(key) {
-        None | Some(Value::Null) => return Ok(Vec::new()),
-        Some(Value::Array(items)) => items,
-        Some(_) => return reject("wrong_type", format!("{at}.{key}")),
-    };
+    let items = list(row, key, at)?;
     let mut out = Vec::with_capacity(items.len());
     for (j, item) in items.iter().enumerate() {
         let here = format!("{at}.{key}[{j}]");
