@@ -20,8 +20,9 @@ mod warning;
 pub use error::{ErrorCode, SnapshotError};
 pub use warning::{Warning, WarningCode};
 
-pub(crate) use parse::{check_size, parse};
+pub(crate) use json::{Origin, Reader};
+pub(crate) use parse::{Envelope, Item, Read, Sink, check_size, read_all};
 pub(crate) use rows::{
-    AclGrant, AclHolder, AclRow, Document, GroupPatch, GroupRow, Head, Member, ObjectRow, PrincipalRow,
+    AclGrant, AclHolder, AclRow, GroupPatch, GroupRow, Head, IntoOwned, Member, ObjectRow, PrincipalRow,
     ProjectGroupRow, RolePatch, RoleRow,
 };

@@ -25,7 +25,7 @@ use std::hash::BuildHasherDefault;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-pub(crate) use build::build;
+pub(crate) use build::Builder;
 pub(crate) use coverage::{Coverage, TypeCode};
 pub(crate) use csr::{Csr, Lists};
 pub(crate) use export::{Keep, Subset};

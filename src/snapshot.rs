@@ -5,10 +5,10 @@
 //! the shorthand costs one extra hash lookup, not a re-resolution.
 
 use crate::capabilities::Capabilities;
-use crate::document::{self, SnapshotError, Warning};
+use crate::document::{self, Envelope, SnapshotError, Warning};
 use crate::expiry;
 use crate::explain::Explanation;
-use crate::index::{self, Holder, Index};
+use crate::index::{Builder, Holder, Index};
 use crate::model::{ObjectRef, ObjectType, Permission, PermissionSet, Principal, PrincipalKind};
 use crate::options::LoadOptions;
 use crate::signature::{self, PublicKey, Signature};
@@ -95,8 +95,9 @@ impl Snapshot {
     /// # Errors
     /// As [`Snapshot::from_json_with`].
     pub fn from_slice_with(bytes: &[u8], options: &LoadOptions) -> Result<Snapshot, SnapshotError> {
-        let parsed = document::parse(bytes, &options.limits);
-        Snapshot::from_parsed(parsed, options)
+        let mut builder = Builder::new(&options.limits);
+        let envelope = document::read_all(bytes, &options.limits, &mut builder.feed())?;
+        Snapshot::assemble(envelope, builder, options)
     }
 
     /// Loads a snapshot document only if `signature` is an Ed25519 signature, by one of `public_keys`,
@@ -139,19 +140,21 @@ impl Snapshot {
         Snapshot::from_slice_with(bytes, options)
     }
 
-    fn from_parsed(
-        parsed: Result<(document::Document<'_>, Vec<Warning>), SnapshotError>,
+    /// The snapshot of a document read to its end.
+    pub(crate) fn assemble(
+        envelope: Envelope,
+        builder: Builder,
         options: &LoadOptions,
     ) -> Result<Snapshot, SnapshotError> {
-        let (doc, mut warnings) = parsed?;
+        let mut read = envelope.finish()?;
         let expiry = expiry::window(
-            doc.generated_at.as_ref().map(|t| t.millis),
-            doc.expires_at.as_ref().map(|t| t.millis),
+            read.generated_at.as_ref().map(|t| t.millis),
+            read.expires_at.as_ref().map(|t| t.millis),
             options,
         )?;
-        let mut index = index::build(doc, &mut warnings, &options.limits)?;
+        let mut index = builder.finish(&mut read)?;
         index.expiry = expiry;
-        Ok(Snapshot { index, warnings, version: 0 })
+        Ok(Snapshot { index, warnings: read.warnings, version: 0 })
     }
 
     /// Whether the snapshot is past `expires_at` or its maximum age, or the clock reads further before
@@ -241,7 +244,7 @@ impl Snapshot {
     /// The subject a member number stands for; a number that names no member is denied everything.
     #[cfg(any(target_arch = "wasm32", test))]
     pub(crate) fn subject_by_number(&self, number: u32) -> Subject<'_> {
-        let p = Some(index::PrincipalIx(number)).filter(|&p| self.index.is_live(p));
+        let p = Some(crate::index::PrincipalIx(number)).filter(|&p| self.index.is_live(p));
         Subject::new(&self.index, p)
     }
 

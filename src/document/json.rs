@@ -131,16 +131,78 @@ pub(crate) struct Reader<'a> {
     pos: usize,
     limits: Limits,
     pub(crate) place: Place,
+    /// Where `bytes` start in the whole document, for the lines and columns of errors.
+    origin: Origin,
+}
+
+/// Where a piece of a document starts: the loader reads a document piece by piece.
+#[derive(Copy, Clone, Debug, Default)]
+pub(crate) struct Origin {
+    /// Newlines before the piece.
+    pub(crate) lines: usize,
+    /// Bytes between the last of those newlines (or the document's start) and the piece.
+    pub(crate) column: usize,
+}
+
+impl Origin {
+    /// The origin of the bytes that follow `bytes`, which followed this one.
+    pub(crate) fn after(self, bytes: &[u8]) -> Origin {
+        match bytes.iter().rposition(|b| *b == b'\n') {
+            Some(last) => Origin {
+                lines: self.lines + bytes.iter().filter(|b| **b == b'\n').count(),
+                column: bytes.len() - last - 1,
+            },
+            None => Origin { lines: self.lines, column: self.column + bytes.len() },
+        }
+    }
 }
 
 impl<'a> Reader<'a> {
     pub(crate) fn new(bytes: &'a [u8], limits: Limits) -> Self {
-        Reader { bytes, text: std::str::from_utf8(bytes).ok(), pos: 0, limits, place: Place::default() }
+        Reader::at(bytes, limits, Origin::default())
+    }
+
+    /// A reader over a piece of a document that starts at `origin`. A piece may end inside a character:
+    /// then the text before it is still checked once.
+    pub(crate) fn at(bytes: &'a [u8], limits: Limits, origin: Origin) -> Self {
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => Some(text),
+            Err(e) => bytes.get(..e.valid_up_to()).and_then(|valid| std::str::from_utf8(valid).ok()),
+        };
+        Reader { bytes, text, pos: 0, limits, place: Place::default(), origin }
     }
 
     /// A reader over text known to be UTF-8.
     pub(crate) fn of_text(text: &'a str, limits: Limits) -> Self {
-        Reader { bytes: text.as_bytes(), text: Some(text), pos: 0, limits, place: Place::default() }
+        Reader {
+            bytes: text.as_bytes(),
+            text: Some(text),
+            pos: 0,
+            limits,
+            place: Place::default(),
+            origin: Origin::default(),
+        }
+    }
+
+    /// The offset the reader is at.
+    pub(crate) fn offset(&self) -> usize {
+        self.pos
+    }
+
+    /// Goes back to an offset taken from [`Reader::offset`], to read a piece again once more text is in.
+    pub(crate) fn rewind(&mut self, to: usize) {
+        self.pos = to;
+    }
+
+    /// The bytes read so far.
+    pub(crate) fn read(&self) -> &'a [u8] {
+        self.bytes.get(..self.pos).unwrap_or(self.bytes)
+    }
+
+    /// Whether `fail` may be only the text breaking off: it stands within a few bytes of the end (the
+    /// longest construct read whole before failing is a `\u` surrogate pair, 12 bytes).
+    pub(crate) fn near_end(&self, fail: &Fail) -> bool {
+        fail.at + 16 >= self.bytes.len()
     }
 
     /// A failure with `code` at the current offset.
@@ -175,11 +237,10 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        let before = self.bytes.get(..fail.at).unwrap_or(self.bytes);
-        let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |nl| nl + 1);
+        let before = self.origin.after(self.bytes.get(..fail.at).unwrap_or(self.bytes));
         let mut err = SnapshotError::new(fail.code, fail.message, path);
-        err.line = Some(1 + before.iter().filter(|b| **b == b'\n').count());
-        err.column = Some(1 + fail.at - line_start);
+        err.line = Some(1 + before.lines);
+        err.column = Some(1 + before.column);
         err
     }
 

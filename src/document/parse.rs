@@ -1,29 +1,58 @@
-//! The envelope: one pass over the document, each section's rows validated as they stream past, within
-//! the [`Limits`] the caller loads with.
+//! The envelope: one pass over the document, each section's rows validated as they stream past and
+//! handed to a [`Sink`] one at a time, within the [`Limits`] the caller loads with.
+//!
+//! A document may arrive in pieces (a fetched body, chunk by chunk), and then no piece but the one being
+//! read needs to be in memory. The reader works in *units* — the root's `{`, one key with its value (or
+//! with its section's `[`), one row, a section's `]`, the root's `}` — and a unit that a piece's end cuts
+//! off is read again from its start once the next piece is in. Nothing of a unit is kept or handed on
+//! before it has been read whole, so a document read in pieces gives exactly what it gives read at once:
+//! the same rows, warnings and errors, lines and columns included.
 
 use super::error::{ErrorCode, SnapshotError};
 use super::json::{Fail, Fields, Reader, Row, Value};
-use super::rows::{self, Document, RowCx, Skip, Timestamp};
+use super::rows::Timestamp;
+use super::rows::{self, AclRow, GroupRow, Head, ObjectRow, PrincipalRow, ProjectGroupRow, RoleRow, RowCx, Skip};
 use super::warning::{Warning, WarningCode};
 use crate::expiry::parse_rfc3339;
 use crate::options::Limits;
 
-/// Reads a snapshot document from JSON text as UTF-8 bytes.
-pub(crate) fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> Result<(Document<'a>, Vec<Warning>), SnapshotError> {
+/// Where the rows of a document go, one at a time, as they are read from text that lives `'a`.
+pub(crate) trait Sink<'a> {
+    /// A section begins. Sections never interleave: one begun before the current one is complete.
+    fn section(&mut self, name: &'static str);
+    /// The section ends (a `null` section begins and ends at once).
+    fn end_section(&mut self, name: &'static str);
+    /// `org.id`, when it is a non-empty string.
+    fn org(&mut self, id: &str);
+    /// A row that passed the row-local checks.
+    fn row(&mut self, row: Item<'a>);
+    /// The reader stops: what the rows so far borrow from the text must be taken in now.
+    fn pause(&mut self);
+}
+
+/// A validated row, by section.
+pub(crate) enum Item<'a> {
+    User(PrincipalRow<'a>),
+    ServiceAccount(PrincipalRow<'a>),
+    Group(GroupRow<'a>),
+    Role(RoleRow<'a>),
+    Project(Head<'a>),
+    ProjectGroup(ProjectGroupRow<'a>),
+    Object(ObjectRow<'a>),
+    Acl(AclRow<'a>),
+}
+
+/// Reads a whole snapshot document from JSON text as UTF-8 bytes into `sink`.
+pub(crate) fn read_all<'a>(
+    bytes: &'a [u8],
+    limits: &Limits,
+    sink: &mut impl Sink<'a>,
+) -> Result<Envelope, SnapshotError> {
     check_size(bytes.len(), limits)?;
     let mut reader = Reader::new(bytes, *limits);
-    let mut warnings = Vec::new();
-    let (doc, org) =
-        document(&mut reader, &mut warnings).and_then(|doc| reader.end().map(|()| doc)).map_err(|f| reader.error(f))?;
-    let org_id = match org {
-        Some(Value::Str(id)) if !id.is_empty() => id,
-        Some(Value::Str(_)) => return Err(missing_org("`org.id` is empty", "org.id")),
-        Some(Value::Null) | None => return Err(missing_org("`org.id` is missing", "org.id")),
-        Some(other) => {
-            return Err(missing_org(&format!("`org.id` must be a string, found {}", other.kind()), "org.id"));
-        }
-    };
-    Ok((Document { org_id, ..doc }, warnings))
+    let mut envelope = Envelope::default();
+    envelope.read(&mut reader, sink, true).map_err(|f| reader.error(f))?;
+    Ok(envelope)
 }
 
 /// Fails for a document of more bytes than the limit allows.
@@ -42,71 +71,262 @@ fn missing_org(message: &str, path: &str) -> SnapshotError {
     SnapshotError::new(ErrorCode::MissingOrgId, message, path)
 }
 
-const SECTIONS: &[&str] = &[
-    "org",
-    "users",
-    "service_accounts",
-    "groups",
-    "roles",
-    "projects",
-    "project_groups",
-    "objects",
-    "acls",
-    "generated_at",
-    "expires_at",
+/// The sections of a document, with the fields their rows keep; other keys are skipped.
+const SECTIONS: &[(&str, &[&str])] = &[
+    ("org", &[]),
+    ("users", rows::PRINCIPAL_FIELDS),
+    ("service_accounts", rows::PRINCIPAL_FIELDS),
+    ("groups", rows::GROUP_FIELDS),
+    ("roles", rows::ROLE_FIELDS),
+    ("projects", rows::PROJECT_FIELDS),
+    ("project_groups", rows::PROJECT_GROUP_FIELDS),
+    ("objects", rows::OBJECT_FIELDS),
+    ("acls", rows::ACL_FIELDS),
+    ("generated_at", &[]),
+    ("expires_at", &[]),
 ];
 
-/// The root object: the rows of every section, and the value of `org.id` (`None` when `org` or its `id`
-/// is absent).
-fn document<'a>(r: &mut Reader<'a>, w: &mut Vec<Warning>) -> Result<(Document<'a>, Option<Value<'a>>), Fail> {
-    r.open_object("a snapshot document (a JSON object)")?;
-    let mut doc = Document::default();
-    let mut org = None;
-    let mut seen = [false; SECTIONS.len()];
-    let mut first = true;
-    while let Some(name) = r.next_section(&mut first, SECTIONS, &mut seen)? {
-        match name {
-            "org" => org = Some(org_id(r)?),
-            "generated_at" => doc.generated_at = timestamp(r, name)?,
-            "expires_at" => doc.expires_at = timestamp(r, name)?,
-            "users" => doc.users = section(r, w, name, rows::PRINCIPAL_FIELDS, |cx, row| cx.principal(row))?,
-            "service_accounts" => {
-                doc.service_accounts = section(r, w, name, rows::PRINCIPAL_FIELDS, |cx, row| cx.principal(row))?
-            }
-            "groups" => doc.groups = section(r, w, name, rows::GROUP_FIELDS, |cx, row| cx.group(row))?,
-            "roles" => doc.roles = section(r, w, name, rows::ROLE_FIELDS, |cx, row| cx.role(row))?,
-            "projects" => doc.projects = section(r, w, name, rows::PROJECT_FIELDS, |cx, row| cx.project(row))?,
-            "project_groups" => {
-                doc.project_groups = section(r, w, name, rows::PROJECT_GROUP_FIELDS, |cx, row| cx.project_group(row))?
-            }
-            "objects" => doc.objects = section(r, w, name, rows::OBJECT_FIELDS, |cx, row| cx.object(row))?,
-            _ => doc.acls = section(r, w, name, rows::ACL_FIELDS, |cx, row| cx.acl(row))?,
-        }
-        r.place.section = None;
+const NAMES: [&str; SECTIONS.len()] = {
+    let mut names = [""; SECTIONS.len()];
+    let mut i = 0;
+    while i < SECTIONS.len() {
+        names[i] = SECTIONS[i].0;
+        i += 1;
     }
-    // An absent org is `None`; a present one yields its `id` value (itself `None` when absent).
-    Ok((doc, org.flatten()))
+    names
+};
+
+/// Where the reader is in the envelope, between units.
+#[derive(Copy, Clone, Debug, Default)]
+enum State {
+    /// Before the root's `{`.
+    #[default]
+    Start,
+    /// Between the root's keys; `first` until the first one.
+    Keys { first: bool },
+    /// In the rows of section `SECTIONS[section]`; `at` is the next row's position.
+    Rows { section: usize, first: bool, at: usize },
+    /// After the root's `}`.
+    Done,
 }
 
-/// Reads `org`, giving the value of its `id` field.
-fn org_id<'a>(r: &mut Reader<'a>) -> Result<Option<Value<'a>>, Fail> {
+/// What `org` held.
+#[derive(Default)]
+enum Org {
+    /// No `org`, or `org` or its `id` null.
+    #[default]
+    Missing,
+    Id(Box<str>),
+    Empty,
+    /// `id` of another JSON type.
+    Other(&'static str),
+}
+
+/// The reading of one document: where it is, and what it found beside the rows.
+#[derive(Default)]
+pub(crate) struct Envelope {
+    state: State,
+    seen: [bool; SECTIONS.len()],
+    org: Org,
+    generated_at: Option<Timestamp>,
+    expires_at: Option<Timestamp>,
+    /// The row-local warnings, in document order.
+    warnings: Vec<Warning>,
+}
+
+/// What the envelope holds once the whole document was read.
+pub(crate) struct Read {
+    pub(crate) org_id: Box<str>,
+    pub(crate) generated_at: Option<Timestamp>,
+    pub(crate) expires_at: Option<Timestamp>,
+    pub(crate) warnings: Vec<Warning>,
+}
+
+/// Why a unit was not read.
+enum Stop {
+    /// The text ends inside it: read it again when there is more.
+    Cut,
+    Fail(Fail),
+}
+
+impl Envelope {
+    /// Reads units from `r` into `sink` until the text runs out (or the document ends). `last` says the
+    /// text runs to the document's end; otherwise a unit the end cuts off is left unread, and `r` stops at
+    /// its start, for the caller to read again with more text after it.
+    pub(crate) fn read<'a>(&mut self, r: &mut Reader<'a>, sink: &mut impl Sink<'a>, last: bool) -> Result<(), Fail> {
+        let mut fields = Fields::new(self.fields());
+        let result = loop {
+            let (start, state) = (r.offset(), self.state);
+            match self.unit(r, sink, &mut fields, last) {
+                Ok(true) => {}
+                Ok(false) => break Ok(()),
+                Err(Stop::Cut) => {
+                    r.rewind(start);
+                    self.state = state;
+                    break Ok(());
+                }
+                Err(Stop::Fail(f)) => break Err(f),
+            }
+        };
+        sink.pause();
+        result
+    }
+
+    /// The fields kept in the rows of the current section.
+    fn fields(&self) -> &'static [&'static str] {
+        match self.state {
+            State::Rows { section, .. } => SECTIONS.get(section).map_or(&[], |s| s.1),
+            _ => &[],
+        }
+    }
+
+    /// Reads one unit; `false` when the text is used up with the document done.
+    fn unit<'a>(
+        &mut self,
+        r: &mut Reader<'a>,
+        sink: &mut impl Sink<'a>,
+        fields: &mut Fields<'a>,
+        last: bool,
+    ) -> Result<bool, Stop> {
+        // A failure near the end of a piece may only be the piece ending: the unit is read again.
+        let cut = |r: &Reader<'a>, f: Fail| if !last && r.near_end(&f) { Stop::Cut } else { Stop::Fail(f) };
+        // A unit read whole must still be followed by something: a number at the end of a piece may go
+        // on in the next one.
+        let ahead = |r: &mut Reader<'a>| if last || r.peek().is_some() { Ok(()) } else { Err(Stop::Cut) };
+        match self.state {
+            State::Start => {
+                r.open_object("a snapshot document (a JSON object)").map_err(|f| cut(r, f))?;
+                self.state = State::Keys { first: true };
+            }
+            State::Keys { mut first } => {
+                r.place.section = None;
+                r.place.row = None;
+                let Some(name) = r.next_section(&mut first, &NAMES, &mut self.seen.clone()).map_err(|f| cut(r, f))?
+                else {
+                    ahead(r)?;
+                    self.state = State::Done;
+                    return Ok(true);
+                };
+                let section = NAMES.iter().position(|n| *n == name).unwrap_or(0);
+                match name {
+                    "org" => {
+                        let org = org_id(r).map_err(|f| cut(r, f))?;
+                        ahead(r)?;
+                        if let Org::Id(id) = &org {
+                            sink.org(id);
+                        }
+                        self.org = org;
+                    }
+                    "generated_at" | "expires_at" => {
+                        let at = timestamp(r, name).map_err(|f| cut(r, f))?;
+                        ahead(r)?;
+                        *if name == "generated_at" { &mut self.generated_at } else { &mut self.expires_at } = at;
+                    }
+                    _ => {
+                        let array = open_section(r, name).map_err(|f| cut(r, f))?;
+                        ahead(r)?;
+                        sink.section(name);
+                        if array {
+                            *fields = Fields::new(SECTIONS.get(section).map_or(&[], |s| s.1));
+                            self.state = State::Rows { section, first: true, at: 0 };
+                            mark(&mut self.seen, section);
+                            return Ok(true);
+                        }
+                        null_section(&mut self.warnings, name);
+                        sink.end_section(name);
+                    }
+                }
+                mark(&mut self.seen, section);
+                self.state = State::Keys { first };
+            }
+            State::Rows { section, mut first, at } => {
+                let name = NAMES.get(section).copied().unwrap_or("");
+                r.place.section = Some(name);
+                r.place.row = Some(at);
+                let row = item(r, &mut first, fields).map_err(|f| cut(r, f))?;
+                ahead(r)?;
+                let Some(row) = row else {
+                    r.place.section = None;
+                    r.place.row = None;
+                    sink.end_section(name);
+                    self.state = State::Keys { first: false };
+                    return Ok(true);
+                };
+                if let Some(row) = commit(r, &mut self.warnings, name, at, row, validator(name)).map_err(Stop::Fail)? {
+                    sink.row(row);
+                }
+                self.state = State::Rows { section, first, at: at + 1 };
+            }
+            State::Done => {
+                r.end().map_err(Stop::Fail)?;
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// What the document held beside its rows, once it has been read to its end.
+    ///
+    /// # Errors
+    /// [`ErrorCode::MissingOrgId`] when `org.id` is not a non-empty string.
+    pub(crate) fn finish(self) -> Result<Read, SnapshotError> {
+        let org_id = match self.org {
+            Org::Id(id) => id,
+            Org::Other(kind) => {
+                return Err(missing_org(&format!("`org.id` must be a string, found {kind}"), "org.id"));
+            }
+            Org::Empty => return Err(missing_org("`org.id` is empty", "org.id")),
+            Org::Missing => return Err(missing_org("`org.id` is missing", "org.id")),
+        };
+        Ok(Read { org_id, generated_at: self.generated_at, expires_at: self.expires_at, warnings: self.warnings })
+    }
+}
+
+/// Records that a section was read, once its unit is.
+fn mark(seen: &mut [bool], section: usize) {
+    if let Some(flag) = seen.get_mut(section) {
+        *flag = true;
+    }
+}
+
+/// The row validator of a document section.
+fn validator<'a>(name: &str) -> fn(&mut RowCx<'_>, Row<'_, 'a>) -> Result<Item<'a>, Skip> {
+    match name {
+        "users" => |cx, row| cx.principal(row).map(Item::User),
+        "service_accounts" => |cx, row| cx.principal(row).map(Item::ServiceAccount),
+        "groups" => |cx, row| cx.group(row).map(Item::Group),
+        "roles" => |cx, row| cx.role(row).map(Item::Role),
+        "projects" => |cx, row| cx.project(row).map(Item::Project),
+        "project_groups" => |cx, row| cx.project_group(row).map(Item::ProjectGroup),
+        "objects" => |cx, row| cx.object(row).map(Item::Object),
+        _ => |cx, row| cx.acl(row).map(Item::Acl),
+    }
+}
+
+/// Reads `org`, giving what its `id` holds.
+fn org_id(r: &mut Reader<'_>) -> Result<Org, Fail> {
     match r.row(&mut Fields::new(rows::ORG_FIELDS), 1)? {
-        Row::NotObject("null") => Ok(None),
+        Row::NotObject("null") => Ok(Org::Missing),
         Row::NotObject(kind) => Err(r.fail(ErrorCode::WrongType, format!("`org` must be an object, found {kind}"))),
         Row::Fields(f) => match f.duplicate {
             Some(key) => Err(r.fail(ErrorCode::DuplicateKey, format!("key `{key}` appears twice in `org`"))),
-            None => Ok(f.take("id")),
+            None => match f.take("id") {
+                Some(Value::Str(id)) if id.is_empty() => Ok(Org::Empty),
+                Some(Value::Str(id)) => Ok(Org::Id(id.into())),
+                Some(Value::Null) | None => Ok(Org::Missing),
+                Some(other) => Ok(Org::Other(other.kind())),
+            },
         },
     }
 }
 
 /// Reads `generated_at` or `expires_at`: an RFC 3339 date-time as milliseconds since the epoch; null is
 /// absent.
-fn timestamp<'a>(r: &mut Reader<'a>, name: &'static str) -> Result<Option<Timestamp<'a>>, Fail> {
+fn timestamp(r: &mut Reader<'_>, name: &'static str) -> Result<Option<Timestamp>, Fail> {
     match r.field_value()? {
         Value::Null => Ok(None),
         Value::Str(text) => match parse_rfc3339(&text) {
-            Some(millis) => Ok(Some(Timestamp { millis, text })),
+            Some(millis) => Ok(Some(Timestamp { millis, text: text.into() })),
             None => Err(r.fail(
                 ErrorCode::InvalidTimestamp,
                 format!("`{name}` must be an RFC 3339 date-time such as 2026-11-28T09:00:00Z, found `{text}`"),
@@ -119,8 +339,53 @@ fn timestamp<'a>(r: &mut Reader<'a>, name: &'static str) -> Result<Option<Timest
     }
 }
 
-/// Reads one section: an array of rows, each validated on its own; `null` reads as empty, with a warning.
-/// The array sits one level below the root (a snapshot's section, or a delta body's root array).
+/// Opens a section's array: `true`; or reads a `null` section: `false`.
+fn open_section(r: &mut Reader<'_>, name: &str) -> Result<bool, Fail> {
+    match r.peek() {
+        Some(b'[') => {
+            r.open();
+            Ok(true)
+        }
+        Some(b'n') => {
+            // Only `null` starts with `n`: anything else is a syntax error, raised here.
+            r.field_value()?;
+            Ok(false)
+        }
+        _ => Err(r.wrong_type(&format!("`{name}` to be an array of rows"))),
+    }
+}
+
+/// A `null` section reads as empty, with a warning.
+fn null_section(warnings: &mut Vec<Warning>, name: &'static str) {
+    warnings.push(Warning::new(WarningCode::NullSection, format!("`{name}` is null; read as empty"), name));
+}
+
+/// The next row of an open section, read whole; `None` at its `]`.
+fn item<'r, 'a>(r: &mut Reader<'a>, first: &mut bool, fields: &'r mut Fields<'a>) -> Result<Option<Row<'r, 'a>>, Fail> {
+    if !r.next_item(first)? {
+        return Ok(None);
+    }
+    r.row(fields, 2).map(Some)
+}
+
+/// A row read whole, validated within the limits: `None` when it was skipped with a warning.
+fn commit<'a, T>(
+    r: &Reader<'a>,
+    warnings: &mut Vec<Warning>,
+    name: &'static str,
+    at: usize,
+    row: Row<'_, 'a>,
+    validate: fn(&mut RowCx<'_>, Row<'_, 'a>) -> Result<T, Skip>,
+) -> Result<Option<T>, Fail> {
+    r.check_rows(at)?;
+    let mut cx = RowCx { section: name, at, warnings: &mut *warnings };
+    let item = validate(&mut cx, row).ok();
+    r.check_warnings(warnings.len())?;
+    Ok(item)
+}
+
+/// Reads one section (of a delta body) whole: an array of rows, each validated on its own; `null` reads
+/// as empty, with a warning. The array sits one level below the root.
 pub(crate) fn section<'a, T>(
     r: &mut Reader<'a>,
     warnings: &mut Vec<Warning>,
@@ -128,15 +393,9 @@ pub(crate) fn section<'a, T>(
     fields: &'static [&'static str],
     validate: fn(&mut RowCx<'_>, Row<'_, 'a>) -> Result<T, Skip>,
 ) -> Result<Vec<T>, Fail> {
-    match r.peek() {
-        Some(b'[') => r.open(),
-        Some(b'n') => {
-            // Only `null` starts with `n`: anything else is a syntax error, raised here.
-            r.field_value()?;
-            warnings.push(Warning::new(WarningCode::NullSection, format!("`{name}` is null; read as empty"), name));
-            return Ok(Vec::new());
-        }
-        _ => return Err(r.wrong_type(&format!("`{name}` to be an array of rows"))),
+    if !open_section(r, name)? {
+        null_section(warnings, name);
+        return Ok(Vec::new());
     }
     let mut out = Vec::new();
     let mut buffer = Fields::new(fields);
@@ -144,16 +403,8 @@ pub(crate) fn section<'a, T>(
     let mut at = 0;
     loop {
         r.place.row = Some(at);
-        if !r.next_item(&mut first)? {
-            break;
-        }
-        let row = r.row(&mut buffer, 2)?;
-        r.check_rows(at)?;
-        let mut cx = RowCx { section: name, at, warnings: &mut *warnings };
-        if let Ok(item) = validate(&mut cx, row) {
-            out.push(item);
-        }
-        r.check_warnings(warnings.len())?;
+        let Some(row) = item(r, &mut first, &mut buffer)? else { break };
+        out.extend(commit(r, warnings, name, at, row, validate)?);
         at += 1;
     }
     r.place.row = None;

@@ -9,28 +9,108 @@ use super::json::{Fields, Row, Value};
 use super::warning::{Warning, WarningCode};
 use crate::model::{ObjectType, Permission};
 
-/// The document after row-local validation; string fields borrow from the input.
-#[derive(Default)]
-pub(crate) struct Document<'a> {
-    pub(crate) org_id: Cow<'a, str>,
-    pub(crate) users: Vec<PrincipalRow<'a>>,
-    pub(crate) service_accounts: Vec<PrincipalRow<'a>>,
-    pub(crate) groups: Vec<GroupRow<'a>>,
-    pub(crate) roles: Vec<RoleRow<'a>>,
-    pub(crate) projects: Vec<Head<'a>>,
-    pub(crate) project_groups: Vec<ProjectGroupRow<'a>>,
-    pub(crate) objects: Vec<ObjectRow<'a>>,
-    pub(crate) acls: Vec<AclRow<'a>>,
-    /// `generated_at` and `expires_at`, in milliseconds since the Unix epoch, with their text.
-    pub(crate) generated_at: Option<Timestamp<'a>>,
-    pub(crate) expires_at: Option<Timestamp<'a>>,
-}
-
 /// A date-time of the envelope: its value, and its text as given (written back by `to_json`).
 #[derive(Clone, Debug)]
-pub(crate) struct Timestamp<'a> {
+pub(crate) struct Timestamp {
     pub(crate) millis: i64,
-    pub(crate) text: Cow<'a, str>,
+    pub(crate) text: Box<str>,
+}
+
+/// A row that outlives the text it was read from: its strings copied. The loader keeps the few rows it
+/// cannot use yet this way (a section that arrives before one it depends on, see `index::build`).
+pub(crate) trait IntoOwned {
+    type Owned;
+    fn into_owned(self) -> Self::Owned;
+}
+
+fn own(s: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(s.into_owned())
+}
+
+fn own_opt(s: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
+    s.map(own)
+}
+
+fn own_members(members: Vec<Member<'_>>) -> Vec<Member<'static>> {
+    members.into_iter().map(|m| Member { at: m.at, id: own(m.id) }).collect()
+}
+
+impl IntoOwned for PrincipalRow<'_> {
+    type Owned = PrincipalRow<'static>;
+    fn into_owned(self) -> Self::Owned {
+        PrincipalRow { at: self.at, id: own(self.id), deleted_at: own_opt(self.deleted_at) }
+    }
+}
+
+impl IntoOwned for Head<'_> {
+    type Owned = Head<'static>;
+    fn into_owned(self) -> Self::Owned {
+        Head { at: self.at, id: own(self.id), org_id: own_opt(self.org_id), deleted_at: own_opt(self.deleted_at) }
+    }
+}
+
+impl IntoOwned for GroupRow<'_> {
+    type Owned = GroupRow<'static>;
+    fn into_owned(self) -> Self::Owned {
+        GroupRow {
+            head: self.head.into_owned(),
+            member_users: own_members(self.member_users),
+            member_groups: own_members(self.member_groups),
+        }
+    }
+}
+
+impl IntoOwned for RoleRow<'_> {
+    type Owned = RoleRow<'static>;
+    fn into_owned(self) -> Self::Owned {
+        RoleRow {
+            head: self.head.into_owned(),
+            member_permissions: self.member_permissions,
+            member_roles: own_members(self.member_roles),
+        }
+    }
+}
+
+impl IntoOwned for ProjectGroupRow<'_> {
+    type Owned = ProjectGroupRow<'static>;
+    fn into_owned(self) -> Self::Owned {
+        ProjectGroupRow { head: self.head.into_owned(), member_projects: own_members(self.member_projects) }
+    }
+}
+
+impl IntoOwned for ObjectRow<'_> {
+    type Owned = ObjectRow<'static>;
+    fn into_owned(self) -> Self::Owned {
+        ObjectRow {
+            at: self.at,
+            object_type: self.object_type,
+            id: own(self.id),
+            project_id: own_opt(self.project_id),
+            deleted_at: own_opt(self.deleted_at),
+        }
+    }
+}
+
+impl IntoOwned for AclRow<'_> {
+    type Owned = AclRow<'static>;
+    fn into_owned(self) -> Self::Owned {
+        AclRow {
+            at: self.at,
+            given_id: own_opt(self.given_id),
+            object_type: self.object_type,
+            object_id: own(self.object_id),
+            object_org_id: own_opt(self.object_org_id),
+            holder: match self.holder {
+                AclHolder::User(id) => AclHolder::User(own(id)),
+                AclHolder::Group(id) => AclHolder::Group(own(id)),
+            },
+            grant: match self.grant {
+                AclGrant::Permission(p) => AclGrant::Permission(p),
+                AclGrant::Role(id) => AclGrant::Role(own(id)),
+            },
+            restrict: self.restrict,
+        }
+    }
 }
 
 /// The `deleted_at` recorded for a row read as deleted without a date-time string (a `deleted_at` of another
