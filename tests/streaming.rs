@@ -15,6 +15,8 @@ mod generator;
 #[allow(dead_code)]
 mod reference;
 
+// Its documents are used here; what each must give is `bad_inputs.rs`'s to check.
+#[allow(dead_code)]
 #[path = "bad_inputs/corpus.rs"]
 mod corpus;
 
