@@ -200,15 +200,15 @@ fn objects() -> Vec<ObjectRef<'static>> {
     let mut out = Vec::new();
     for t in CHILD_TYPES.iter().chain(&["ai_secret", "dashboard"]) {
         for id in CHILD_IDS.iter().chain(&["AS0", "AS1"]) {
-            out.push(ObjectRef::new(ObjectType::from(*t), *id));
+            out.push(ObjectRef::new(ObjectType::from(*t), id));
         }
     }
     for id in PROJECTS {
-        out.push(ObjectRef::new(ObjectType::Project, *id));
-        out.push(ObjectRef::new(ObjectType::ProjectLog, *id));
+        out.push(ObjectRef::new(ObjectType::Project, id));
+        out.push(ObjectRef::new(ObjectType::ProjectLog, id));
     }
     for id in PROJECT_GROUPS {
-        out.push(ObjectRef::new(ObjectType::ProjectGroup, *id));
+        out.push(ObjectRef::new(ObjectType::ProjectGroup, id));
     }
     for t in ORG_WIDE {
         out.push(ObjectRef::new(ObjectType::from(*t), ORG));
