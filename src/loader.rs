@@ -35,6 +35,10 @@ pub struct SnapshotLoader {
     unread: Vec<u8>,
     /// Where `unread` starts in the document.
     origin: Origin,
+    /// How long `unread` must grow before it is read again: twice what a cut-off unit left. A unit read
+    /// again costs its length, so a long one (a 4 MB id) given in many short pieces would cost the square
+    /// of its length; waiting for the text to double keeps the whole read linear.
+    wanted: usize,
     /// Bytes given so far.
     received: usize,
     /// The error that stopped the load: every later call gives it again.
@@ -60,6 +64,7 @@ impl SnapshotLoader {
             builder: Builder::new(&options.limits),
             unread: Vec::new(),
             origin: Origin::default(),
+            wanted: 0,
             received: 0,
             failed: None,
         }
@@ -68,8 +73,8 @@ impl SnapshotLoader {
     /// Reads the next piece of the document, as far as it goes.
     ///
     /// # Errors
-    /// The error [`Snapshot::from_slice_with`] gives for the document, as soon as the text read so far
-    /// shows it: not JSON, the wrong type at the top level or for a section, a limit exceeded (the
+    /// The error [`Snapshot::from_slice_with`] gives for the document, once the text given so far shows
+    /// it (a piece that ends inside a row may be read only with a later one): not JSON, the wrong type at the top level or for a section, a limit exceeded (the
     /// document's size counts what was given so far). Once a call has failed, every later call fails
     /// with the same error.
     pub fn push(&mut self, piece: &[u8]) -> Result<(), SnapshotError> {
@@ -99,11 +104,14 @@ impl SnapshotLoader {
     fn read_piece(&mut self, piece: &[u8], last: bool) -> Result<(), SnapshotError> {
         self.received = self.received.saturating_add(piece.len());
         document::check_size(self.received, &self.options.limits)?;
-        let SnapshotLoader { envelope, builder, unread, origin, options, .. } = self;
+        let SnapshotLoader { envelope, builder, unread, origin, options, wanted, .. } = self;
         // With nothing left over, the piece is read where it lies; only what it cuts off is kept.
         let kept = !unread.is_empty();
         if kept {
             unread.extend_from_slice(piece);
+            if !last && unread.len() < *wanted {
+                return Ok(());
+            }
         }
         let text: &[u8] = if kept { unread } else { piece };
         let mut reader = document::Reader::at(text, options.limits, *origin);
@@ -116,6 +124,7 @@ impl SnapshotLoader {
         } else {
             unread.extend_from_slice(piece.get(used..).unwrap_or_default());
         }
+        *wanted = unread.len().saturating_mul(2);
         Ok(())
     }
 }
