@@ -108,7 +108,7 @@ struct Waiting {
     /// them waits too, so that the first row of an id or a grant still wins. (A row waiting for a
     /// principal, group or role has no known grant; a later row with the same grant names the same one,
     /// and waits for it too.)
-    acl_ids: HashSet<Box<str>>,
+    acl_ids: Interner,
     tuples: HashSet<(NodeIx, Holder, Grant), BuildHasherDefault<DenseHasher>>,
 }
 
@@ -358,7 +358,7 @@ impl Builder {
                 Ok(Some(acl)) => self.acls.push(Some(acl)),
                 Ok(None) => {}
                 Err(Wait) => {
-                    self.waiting.acl_ids.insert(a.id().as_ref().into());
+                    self.waiting.acl_ids.intern(0, &a.id());
                     self.waiting.acls.push((self.acls.len(), a.into_owned()));
                     self.acls.push(None);
                 }
@@ -431,7 +431,7 @@ impl Builder {
         }
         // A row waiting with this grant or id comes first: this one is judged after it.
         let w = &mut self.waiting;
-        if !end && (w.tuples.contains(&(node, holder, grant)) || w.acl_ids.contains(a.id().as_ref())) {
+        if !end && (w.tuples.contains(&(node, holder, grant)) || w.acl_ids.get(0, &a.id()).is_some()) {
             w.tuples.insert((node, holder, grant));
             return Err(Wait);
         }
