@@ -585,19 +585,25 @@ impl Builder {
     /// The index over everything entered.
     fn index(self, group_rows: &[doc::GroupRow<'_>], role_rows: &[doc::RoleRow<'_>]) -> Result<Index, SnapshotError> {
         let limits = self.limits;
+        // Freed before the lists below are built, which can then take their place: wasm memory never
+        // shrinks, so what counts is the most held at once.
+        drop(self.tuples);
+        drop(self.waiting);
         // Rows that waited and were then skipped leave no gap.
         let acls: Vec<Option<Acl>> = self.acls.into_iter().filter(Option::is_some).collect();
-        let by_node: Vec<(u32, u32)> =
-            acls.iter().enumerate().flat_map(|(i, a)| a.as_ref().map(|a| (a.node.0, i as u32))).collect();
-        let by_holder: Vec<(u32, u32)> =
-            acls.iter().enumerate().flat_map(|(i, a)| a.as_ref().map(|a| (holder_key(a.holder), i as u32))).collect();
+        let lists = |keys: usize, key: &dyn Fn(&Acl) -> u32| {
+            let pairs: Vec<(u32, u32)> =
+                acls.iter().enumerate().flat_map(|(i, a)| a.as_ref().map(|a| (key(a), i as u32))).collect();
+            Lists::new(Csr::from_pairs(keys, &pairs))
+        };
+        let acls_by_node = lists(self.nodes.len(), &|a| a.node.0);
+        let acls_by_holder = lists(2 * self.principals.len().max(self.groups.len()), &|a| holder_key(a.holder));
         let mut acl_rows = vec![u32::MAX; self.acl_ids.len()];
         for (row, a) in acls.iter().enumerate() {
             if let Some(slot) = a.as_ref().and_then(|a| acl_rows.get_mut(a.id as usize)) {
                 *slot = row as u32;
             }
         }
-        let holder_keys = 2 * self.principals.len().max(self.groups.len());
         let org: Box<str> = self.org.unwrap_or_default();
         let fixed = match self.fixed {
             Some(fixed) => fixed,
@@ -620,8 +626,8 @@ impl Builder {
             role_children: Csr::default(),
             role_permissions: Vec::new(),
             role_coverage: Vec::new(),
-            acls_by_node: Lists::new(Csr::from_pairs(self.nodes.len(), &by_node)),
-            acls_by_holder: Lists::new(Csr::from_pairs(holder_keys, &by_holder)),
+            acls_by_node,
+            acls_by_holder,
             acl_rows,
             nodes: self.nodes,
             fixed,
