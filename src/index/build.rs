@@ -431,7 +431,10 @@ impl Builder {
         }
         // A row waiting with this grant or id comes first: this one is judged after it.
         let w = &mut self.waiting;
-        if !end && (w.tuples.contains(&(node, holder, grant)) || w.acl_ids.get(0, &a.id()).is_some()) {
+        if !end
+            && !w.acls.is_empty()
+            && (w.tuples.contains(&(node, holder, grant)) || w.acl_ids.get(0, &a.id()).is_some())
+        {
             w.tuples.insert((node, holder, grant));
             return Err(Wait);
         }
