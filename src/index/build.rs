@@ -325,7 +325,7 @@ impl Builder {
 
     /// The builder as the reader feeds it.
     pub(crate) fn feed<'a>(&mut self) -> Feed<'_, 'a> {
-        Feed { builder: self, acls: Vec::with_capacity(BATCH) }
+        Feed { builder: self, acls: Vec::new() }
     }
 
     fn org(&mut self, id: &str) {
