@@ -1,5 +1,5 @@
-// The package's `Snapshot` and `Subject`: wasm-bindgen's classes, plus a cache of the numbers that ids stand
-// for in a snapshot.
+// The package's `Snapshot`, `Subject` and `SnapshotLoader`: wasm-bindgen's classes, plus a cache of the
+// numbers that ids stand for in a snapshot, and `Snapshot.fromStream`, which feeds a loader from a stream.
 //
 // Why: a check that hands four strings to wasm spends most of its time copying them into linear memory and
 // hashing them again there (BENCHMARKS.md, "Why the misses"). So the first time an id is asked about,
