@@ -33,15 +33,15 @@ for (const s of sizes) {
   p(`| ${s} | ${us(base)} | ${us(S.permeval?.metrics?.can?.p99)} | ${PEERS.map((x) => `${cell(S[x], (y) => y.metrics?.can?.p50, base)} | ${cell(S[x], (y) => y.metrics?.can?.p99)}`).join(' | ')} |`);
 }
 p();
-p(`### Load (p50; permeval from the document's bytes and from a JS string; V8 \`JSON.parse\` of the same text; peers: JSON.parse + encoding + index build, once)`);
+p(`### Load (p50; permeval from the document's bytes, from a JS string and from a stream of 64 KiB pieces; V8 \`JSON.parse\` of the same text; peers: JSON.parse + encoding + index build, once)`);
 p();
-p(`| N | document | permeval bytes | permeval string | JSON.parse alone | bytes ÷ JSON.parse | string ÷ JSON.parse | ${PEERS.join(' | ')} |`);
-p(`|---|---|---|---|---|---|---|${PEERS.map(() => '---').join('|')}|`);
+p(`| N | document | permeval bytes | permeval string | permeval stream | JSON.parse alone | bytes ÷ JSON.parse | string ÷ JSON.parse | ${PEERS.join(' | ')} |`);
+p(`|---|---|---|---|---|---|---|---|${PEERS.map(() => '---').join('|')}|`);
 for (const s of sizes) {
   const S = R.sizes[s].systems;
   const m = S.permeval?.metrics ?? {};
   const lb = m.loadBytes?.p50, lsn = m.loadString?.p50, jp = m.jsonParse?.p50;
-  p(`| ${s} | ${(R.sizes[s].docBytes / 1e6).toFixed(1)} MB | ${ms(lb)} | ${ms(lsn)} | ${ms(jp)} | ${(lb / jp).toFixed(2)} | ${(lsn / jp).toFixed(2)} | ${PEERS.map((x) => (S[x]?.cutOff ? 'cut off' : S[x]?.notRun ? 'not run' : S[x]?.metrics?.load ? `${ms(S[x].metrics.load.p50)}${ratio(S[x].metrics.load.p50, lb)}` : '–')).join(' | ')} |`);
+  p(`| ${s} | ${(R.sizes[s].docBytes / 1e6).toFixed(1)} MB | ${ms(lb)} | ${ms(lsn)} | ${ms(m.loadStream?.p50)} | ${ms(jp)} | ${(lb / jp).toFixed(2)} | ${(lsn / jp).toFixed(2)} | ${PEERS.map((x) => (S[x]?.cutOff ? 'cut off' : S[x]?.notRun ? 'not run' : S[x]?.metrics?.load ? `${ms(S[x].metrics.load.p50)}${ratio(S[x].metrics.load.p50, lb)}` : '–')).join(' | ')} |`);
 }
 p();
 p(`### permeval's other operations (p50 / p99)`);
@@ -67,12 +67,14 @@ for (const s of sizes) {
 p();
 p(`### Memory after loading`);
 p();
-p(`| N | permeval wasm linear memory | ${PEERS.map((x) => `${x} RSS growth`).join(' | ')} |`);
+p(`| N | permeval wasm linear memory (bytes / string / stream) | ${PEERS.map((x) => `${x} RSS growth`).join(' | ')} |`);
 p(`|---|---|${PEERS.map(() => '---').join('|')}|`);
 for (const s of sizes) {
   const S = R.sizes[s].systems;
   const mb = (b) => (b == null ? '–' : `${(b / 2 ** 20).toFixed(1)} MiB`);
-  p(`| ${s} | ${mb(S.permeval?.metrics?.wasmMemoryBytes)} | ${PEERS.map((x) => (S[x]?.cutOff ? 'cut off' : mb(S[x]?.metrics?.rssGrowthBytes))).join(' | ')} |`);
+  const byPath = S.permeval?.metrics?.wasmMemoryByLoadPath;
+  const permeval = byPath ? `${mb(byPath.bytes)} / ${mb(byPath.string)} / ${mb(byPath.stream)}` : mb(S.permeval?.metrics?.wasmMemoryBytes);
+  p(`| ${s} | ${permeval} | ${PEERS.map((x) => (S[x]?.cutOff ? 'cut off' : mb(S[x]?.metrics?.rssGrowthBytes))).join(' | ')} |`);
 }
 p();
 p(`### Agreement with permeval (sample of the seeded queries)`);

@@ -83,6 +83,27 @@ function measureHeavy(fn, runs, { warmup = 1, budgetMs = 60_000 } = {}) {
 }
 
 // ---- workers ------------------------------------------------------------------------------------------
+// What `fetch(url).body` hands `Snapshot.fromStream`: the bytes in pieces of 64 KiB (undici's and
+// Chromium's pieces are at most that), taken from memory so that the time is the load's alone.
+const PIECE_BYTES = 64 * 1024;
+function bodyOf(bytes) {
+  let at = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.subarray(at, at + PIECE_BYTES));
+      at += PIECE_BYTES;
+    },
+  }, { highWaterMark: 0 });
+}
+
+/** The three ways to load permeval times, each from what a caller has in hand. */
+const LOAD_PATHS = {
+  bytes: (Snapshot, { bytes }) => Snapshot.fromJson(bytes),
+  string: (Snapshot, { text }) => Snapshot.fromJson(text),
+  stream: (Snapshot, { bytes }) => Snapshot.fromStream(bodyOf(bytes)),
+};
+
 async function workerPermeval({ bytes, text, queries, principals, agree, smoke }) {
   const mod = await loadPermevalModule();
   const { Snapshot, initSync } = mod;
@@ -99,9 +120,10 @@ async function workerPermeval({ bytes, text, queries, principals, agree, smoke }
   res.answers = queries.slice(0, agree).map((q) => snap.can(q[0], q[1], q[2], q[3]));
   res.allowedShare = queries.reduce((a, q) => a + (snap.can(q[0], q[1], q[2], q[3]) ? 1 : 0), 0) / n;
 
-  // load: bytes, string, and V8's JSON.parse of the same text, interleaved round by round
+  // load: bytes, string, a stream of the bytes, and V8's JSON.parse of the same text, interleaved round by
+  // round
   const runs = smoke ? 3 : bytes.length > 2e8 ? 3 : bytes.length > 2e7 ? 7 : 15;
-  const lb = [], ls = [], lp = [];
+  const lb = [], ls = [], lst = [], lp = [];
   for (let r = 0; r < runs + 1; r++) {
     let t0 = now();
     const a = Snapshot.fromJson(bytes);
@@ -113,6 +135,13 @@ async function workerPermeval({ bytes, text, queries, principals, agree, smoke }
     t1 = now();
     b.free();
     if (r) ls.push(Number(t1 - t0));
+    const body = bodyOf(bytes);
+    t0 = now();
+    const d = await Snapshot.fromStream(body);
+    t1 = now();
+    if (r) lst.push(Number(t1 - t0));
+    if (r === 1 && d.toJson() !== snap.toJson()) throw new Error('fromStream loaded another snapshot than fromJson');
+    d.free();
     t0 = now();
     const c = JSON.parse(text);
     t1 = now();
@@ -121,6 +150,7 @@ async function workerPermeval({ bytes, text, queries, principals, agree, smoke }
   }
   M.loadBytes = summarise(lb);
   M.loadString = summarise(ls);
+  M.loadStream = { ...summarise(lst), pieceBytes: PIECE_BYTES };
   M.jsonParse = summarise(lp);
   M.wasmMemoryAfterLoadRunsBytes = memory();
 
@@ -246,6 +276,20 @@ async function worker() {
   process.stdout.write(`\nRESULT ${JSON.stringify(res)}\n`);
 }
 
+// wasm memory after one load by one path, in a fresh process: linear memory never shrinks, so each path
+// needs an instance of its own
+async function memoryAfterLoad() {
+  const buf = readFileSync(opt('doc'));
+  const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  const path = opt('memory');
+  const text = path === 'string' ? buf.toString('utf8') : null;
+  const { Snapshot, initSync } = await loadPermevalModule();
+  const before = initSync().memory.buffer.byteLength;
+  const snap = await LOAD_PATHS[path](Snapshot, { bytes, text });
+  const after = initSync().memory.buffer.byteLength;
+  process.stdout.write(`\nRESULT ${JSON.stringify({ path, before, after, orgId: snap.orgId })}\n`);
+}
+
 // cold start: in a fresh process, compile + instantiate the wasm and load the document from bytes
 async function cold() {
   const buf = readFileSync(opt('doc'));
@@ -357,6 +401,13 @@ async function parent() {
     }
     S.allowedShare = ref.allowedShare;
     S.systems.permeval = { metrics: ref.metrics, wallS: ref.wallS };
+    const byPath = (ref.metrics.wasmMemoryByLoadPath = {});
+    for (const path of Object.keys(LOAD_PATHS)) {
+      const r = spawnWorker(['--memory', path, '--doc', docPath], smoke ? 60 : 600);
+      if (r.after === undefined) failures.push(`permeval memory after loading from ${path} at N=${label}: ${r.error ?? r.reason}`);
+      else byPath[path] = r.after;
+    }
+    log(`  permeval wasm memory after load: ${Object.entries(byPath).map(([k, b]) => `${k} ${(b / 2 ** 20).toFixed(1)} MiB`).join(', ')}`);
     for (const key of ['casl', 'cedar', 'casbin']) {
       const name = SYSTEMS[key].name;
       if (!selected.includes(key)) {
@@ -406,7 +457,7 @@ async function parent() {
       log(`  can p50 ${(r.metrics.can.p50 / 1000).toFixed(2)} µs, agreement ${agreement.agree}/${agreement.checked}`);
     }
     const p = S.systems.permeval.metrics;
-    log(`  permeval can p50 ${(p.can.p50).toFixed(0)} ns, load bytes ${(p.loadBytes.p50 / 1e6).toFixed(1)} ms, JSON.parse ${(p.jsonParse.p50 / 1e6).toFixed(1)} ms`);
+    log(`  permeval can p50 ${(p.can.p50).toFixed(0)} ns, load bytes ${(p.loadBytes.p50 / 1e6).toFixed(1)} ms, string ${(p.loadString.p50 / 1e6).toFixed(1)} ms, stream ${(p.loadStream.p50 / 1e6).toFixed(1)} ms, JSON.parse ${(p.jsonParse.p50 / 1e6).toFixed(1)} ms`);
   }
 
   // cold start at 10k rows (smoke: the tiny org), each run a fresh process
@@ -460,5 +511,6 @@ async function parent() {
 }
 
 if (flag('worker')) await worker();
+else if (flag('memory')) await memoryAfterLoad();
 else if (flag('cold')) await cold();
 else await parent();

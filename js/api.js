@@ -1,5 +1,5 @@
-// The package's `Snapshot` and `Subject`: wasm-bindgen's classes, plus a cache of the numbers that ids stand
-// for in a snapshot.
+// The package's `Snapshot`, `Subject` and `SnapshotLoader`: wasm-bindgen's classes, plus a cache of the
+// numbers that ids stand for in a snapshot, and `Snapshot.fromStream`, which feeds a loader from a stream.
 //
 // Why: a check that hands four strings to wasm spends most of its time copying them into linear memory and
 // hashing them again there (BENCHMARKS.md, "Why the misses"). So the first time an id is asked about,
@@ -94,6 +94,42 @@ export function bind(raw) {
 
     static fromSignedJson(text, signature, publicKeys, options) {
       return new Snapshot(token, raw.Snapshot.fromSignedJson(text, signature, publicKeys, options));
+    }
+
+    // A document read as it arrives, from a `ReadableStream` (a fetched body) or an async iterable of
+    // `Uint8Array`s (a Node stream): the whole text never sits in wasm memory. A bad document cancels the
+    // source, so a fetch stops downloading what would only be thrown away.
+    static async fromStream(source, options) {
+      const pieces = piecesOf(source);
+      let loader;
+      try {
+        loader = new SnapshotLoader(options);
+      } catch (e) {
+        pieces.stop(e);
+        throw e;
+      }
+      for (;;) {
+        let next;
+        try {
+          next = await pieces.next();
+        } catch (e) {
+          loader.free();
+          throw permevalError('stream_error', `reading the stream failed: ${e?.message ?? e}`, 'source', e);
+        }
+        if (next.done) break;
+        try {
+          loader.push(next.value);
+        } catch (e) {
+          loader.free();
+          pieces.stop(e);
+          throw e;
+        }
+      }
+      try {
+        return loader.finish();
+      } finally {
+        loader.free();
+      }
     }
 
     isStale() {
@@ -286,11 +322,75 @@ export function bind(raw) {
     }
   }
 
+  // A document given in pieces as they arrive (from a WebSocket, say): `push` each `Uint8Array`, then
+  // `finish` for the snapshot. `Snapshot.fromStream` is this, fed from a stream.
+  class SnapshotLoader {
+    #raw;
+
+    constructor(options) {
+      this.#raw = new raw.SnapshotLoader(options);
+    }
+
+    push(piece) {
+      this.#raw.push(piece);
+    }
+    finish() {
+      return new Snapshot(token, this.#raw.finish());
+    }
+    free() {
+      this.#raw.free();
+    }
+  }
+
   // `using snapshot = …` where the runtime has explicit resource management, as wasm-bindgen's classes do.
   if (Symbol.dispose) {
     Snapshot.prototype[Symbol.dispose] = Snapshot.prototype.free;
     Subject.prototype[Symbol.dispose] = Subject.prototype.free;
+    SnapshotLoader.prototype[Symbol.dispose] = SnapshotLoader.prototype.free;
   }
 
-  return { Snapshot, Subject };
+  return { Snapshot, Subject, SnapshotLoader };
+}
+
+// The pieces of a `ReadableStream` (by its reader, which browsers, Node and workerd all have; async
+// iteration of web streams is newer) or of an async iterable: `next()` as an iterator's, and `stop(reason)`,
+// which cancels the source without waiting for it. Anything else throws `wrong_type` at once.
+function piecesOf(source) {
+  if (typeof source?.getReader === 'function') {
+    let reader;
+    return {
+      next() {
+        reader ??= source.getReader();
+        return reader.read();
+      },
+      stop(reason) {
+        (reader ?? source).cancel(reason).catch(() => {});
+      },
+    };
+  }
+  if (typeof source?.[Symbol.asyncIterator] === 'function') {
+    let iterator;
+    return {
+      next() {
+        iterator ??= source[Symbol.asyncIterator]();
+        return iterator.next();
+      },
+      stop() {
+        iterator ??= source[Symbol.asyncIterator]();
+        Promise.resolve(iterator.return?.()).catch(() => {});
+      },
+    };
+  }
+  const found = source === null ? 'null' : typeof source;
+  const message = `the source must be a ReadableStream or an async iterable of Uint8Array, found ${found}`;
+  throw permevalError('wrong_type', message, 'source');
+}
+
+// An error shaped as the wasm layer's (src/wasm/convert.rs), for the failures only the JS side sees.
+function permevalError(code, message, path, cause) {
+  const e = new Error(message, cause === undefined ? undefined : { cause });
+  e.name = 'PermevalError';
+  e.code = code;
+  e.path = path;
+  return e;
 }

@@ -3,6 +3,6 @@
 import init, * as raw from './web/permeval.js';
 import { bind } from './api.js';
 
-export const { Snapshot, Subject } = bind(raw);
+export const { Snapshot, Subject, SnapshotLoader } = bind(raw);
 export { initSync } from './web/permeval.js';
 export default init;

@@ -1,7 +1,7 @@
 // The package's types: the classes and data types generated from the Rust bindings, and init/initSync
 // declared without wasm-bindgen's `InitOutput` (the raw wasm exports, typed with `any`, which no caller
 // should touch).
-export { Snapshot, Subject } from './web/permeval.js';
+export { Snapshot, SnapshotLoader, Subject } from './web/permeval.js';
 export type {
   Access,
   AclBatch,
@@ -42,6 +42,16 @@ declare module './web/permeval.js' {
     /** Calls `listener` after every successful delta on this snapshot; returns the function that stops it
      *  (the shape React's `useSyncExternalStore` takes). */
     subscribe(listener: () => void): () => void;
+  }
+  namespace Snapshot {
+    /** Loads a snapshot document as it arrives, from a fetched body (`(await fetch(url)).body`) or any
+     *  async iterable of `Uint8Array`s (a Node stream), without holding the whole text in wasm memory. It
+     *  gives what `fromJson` gives for the same text, and rejects as `fromJson` throws; a bad document
+     *  cancels the source. A source that fails to read rejects with the code `"stream_error"`. */
+    function fromStream(
+      source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
+      options?: LoadOptions,
+    ): Promise<Snapshot>;
   }
 }
 

@@ -1,4 +1,4 @@
-//! The JavaScript bindings: classes `Snapshot` and `Subject`, exported with wasm-bindgen.
+//! The JavaScript bindings: classes `Snapshot`, `Subject` and `SnapshotLoader`, exported with wasm-bindgen.
 //!
 //! This layer only converts: JS strings and arrays into core types, core answers into JS values, core
 //! errors into thrown `Error`s carrying `code`, `message` and `path`. No permission is decided here — every
@@ -9,9 +9,11 @@
 mod convert;
 mod delta;
 mod load;
+mod loader;
 mod snapshot;
 mod subject;
 mod types;
 
+pub use loader::SnapshotLoader;
 pub use snapshot::Snapshot;
 pub use subject::Subject;

@@ -43,6 +43,10 @@ export type ErrorCode =
   | "invalid_json" | "nesting_too_deep" | "wrong_type" | "duplicate_key" | "missing_org_id"
   | "limit_exceeded" | "invalid_timestamp" | "clock_skew" | "stale" | "bad_signature" | "bad_public_key"
   | "invalid_option" | "invalid_string" | "unknown_permission" | "busy"
+  /** A `SnapshotLoader` called again after `finish` gave its snapshot. */
+  | "finished"
+  /** `Snapshot.fromStream`: reading the source failed (the error it threw is the `cause`). */
+  | "stream_error"
   /** A refused delta carries the code of the warning its row would get at load, e.g. "unknown_group". */
   | WarningCode;
 

@@ -356,6 +356,76 @@ test('snapshot refresh: a new grant takes effect; failures keep the last good sn
   assert.equal(origin.snapshotFetches, 1);
 });
 
+/** The edge snapshot with `extra` more ACL rows on other experiments, and carol granted `delete` on E1. */
+function bigSnapshot(extra) {
+  const doc = JSON.parse(BASE_SNAPSHOT);
+  for (let i = 0; i < extra; i++) {
+    doc.acls.push({ id: `x${i}`, object_type: 'experiment', object_id: `EX${i}`, _object_org_id: 'O',
+      user_id: 'U_BOB', permission: 'read' });
+  }
+  doc.acls.push({ id: 'a99', object_type: 'experiment', object_id: 'E1', _object_org_id: 'O',
+    user_id: 'U_CAROL', permission: 'delete' });
+  return Buffer.from(JSON.stringify(doc, null, 1));
+}
+
+/** `body` in 16 KiB pieces, one every 3 ms; `record.sent` counts the pieces that went out, and
+ *  `record.done` settles when the origin stops asking for more (the body ended or the worker hung up). */
+function trickled(body, record) {
+  let finished;
+  Object.assign(record, { pieces: Math.ceil(body.length / 16384), sent: 0,
+    done: new Promise((resolve) => (finished = resolve)) });
+  return (async function* pieces() {
+    try {
+      for (let at = 0; at < body.length; at += 16384) {
+        record.sent++;
+        yield body.subarray(at, at + 16384);
+        await sleep(3);
+      }
+    } finally {
+      finished();
+    }
+  })();
+}
+
+test('a refresh streams the body into the snapshot; a bad one stops the download and keeps the last good', async () => {
+  const deleteE1 = ['DELETE', '/v1/experiment/E1', { token: TOKEN.carol }];
+  await assertDenied(edge, ...deleteE1, 'no_grant');
+
+  // A body cut in the middle of a row: the error is the one fromJson gives for the same bytes.
+  const bad = bigSnapshot(3000);
+  bad[bad.indexOf(0x0a, Math.floor(bad.length / 3))] = 0x23; // a '#' for a newline between two tokens
+  const expected = (() => {
+    try {
+      Snapshot.fromJson(bad);
+    } catch (e) {
+      return e;
+    }
+  })();
+  assert.equal(expected?.code, 'invalid_json');
+  const badRecord = {};
+  origin.snapshot = () => ({ status: 200, body: trickled(bad, badRecord) });
+  await sleep(PAST_TTL_MS);
+  await assertDenied(edge, ...deleteE1, 'no_grant');
+  assert.ok(edge.output().includes(`keeping the current one: invalid_json: ${expected.message}`), edge.output());
+  // The worker hung up at the error: the origin did not send the rest.
+  await badRecord.done;
+  assert.ok(badRecord.sent < badRecord.pieces - 5, `sent ${badRecord.sent} of ${badRecord.pieces} pieces`);
+
+  const good = bigSnapshot(3000);
+  const goodRecord = {};
+  origin.snapshot = () => ({ status: 200, body: trickled(good, goodRecord) });
+  await sleep(PAST_TTL_MS);
+  await assertForwarded(edge, ...deleteE1, 'U_CAROL');
+  await goodRecord.done;
+  assert.equal(goodRecord.sent, goodRecord.pieces);
+  await assertForwarded(edge, 'GET', '/v1/experiment/EX2999', { token: TOKEN.bob }, 'U_BOB');
+  await assertDenied(edge, 'GET', '/v1/experiment/EX2999', { token: TOKEN.carol }, 'object_unknown');
+
+  origin.snapshot = serve(BASE_SNAPSHOT);
+  await sleep(PAST_TTL_MS);
+  await assertDenied(edge, ...deleteE1, 'no_grant');
+});
+
 /** The edge snapshot with carol granted `delete` on one experiment, and optional timestamps. */
 function grantingDelete(experiment, stamps = {}) {
   const doc = { ...stamps, ...JSON.parse(BASE_SNAPSHOT) };

@@ -3,6 +3,7 @@
 import init, {
   initSync,
   Snapshot,
+  SnapshotLoader,
   Subject,
   type AclBatch,
   type AclItem,
@@ -106,6 +107,23 @@ export async function usage(text: string, bytes: Uint8Array, module: WebAssembly
     void refused;
     void where;
   }
+
+  // Loading as the document arrives: a fetched body, any async iterable of bytes, or pieces pushed by hand.
+  const streamed: Snapshot = await Snapshot.fromStream((await fetch('/snapshot.json')).body!, { maxAgeSeconds: 60 });
+  async function* pieces(): AsyncGenerator<Uint8Array> {
+    yield bytes;
+  }
+  const iterated: Promise<Snapshot> = Snapshot.fromStream(pieces());
+  const loader = new SnapshotLoader({ limits: { documentBytes: 1 << 20 } });
+  loader.push(bytes);
+  const pushed: Snapshot = loader.finish();
+  loader.free();
+  // @ts-expect-error: a string is not a stream of bytes
+  void Snapshot.fromStream(text);
+  // @ts-expect-error: pieces are bytes, not text
+  loader.push(text);
+  const readFailed = (e: PermevalError): boolean => e.code === 'stream_error' || e.code === 'finished';
+  void [streamed, iterated, pushed, readFailed];
 
   // Live snapshots: Braintrust's write shapes, typed.
   const batch: AclBatch = {

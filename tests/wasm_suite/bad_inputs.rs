@@ -1,6 +1,7 @@
-//! The bad-input corpus (`tests/bad_inputs/`) through the wasm boundary: each document, as a string and as a
-//! `Uint8Array`, must throw the `PermevalError` its manifest entry names or load with exactly its warnings,
-//! and after every one the same module must still load the fixture and answer it.
+//! The bad-input corpus (`tests/bad_inputs/`) through the wasm boundary: each document, as a string, as a
+//! `Uint8Array` and in pieces through `SnapshotLoader`, must throw the `PermevalError` its manifest entry
+//! names (in pieces, at the line and column a whole read gives) or load with exactly its warnings, and after
+//! every one the same module must still load the fixture and answer it.
 //!
 //! The generated documents run at `Scale::Reduced` (256 KiB ids, 50k rows; nesting stays 100k deep): the
 //! suite runs as a debug build, in Node and in Chromium, and the full sizes are run natively by
@@ -11,7 +12,7 @@ mod corpus;
 
 use corpus::{Outcome, Scale, cases, checks, document, expected, name};
 use js_sys::{Array, JSON, JsString, Uint8Array};
-use permeval::wasm::Snapshot;
+use permeval::wasm::{Snapshot, SnapshotLoader};
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -75,12 +76,42 @@ fn every_bad_document_gives_its_error_or_warnings_across_the_boundary() {
             run_checks(snap, case);
         }
         fixture_still_answers(name);
+        for size in piece_sizes(bytes.len()) {
+            let in_pieces = load_in_pieces(&bytes, size);
+            assert_eq!(outcome(name, &in_pieces), expected(case), "{name}: in pieces of {size} bytes");
+            assert_eq!(position(&in_pieces), position(&from_bytes), "{name}: in pieces of {size} bytes");
+            fixture_still_answers(name);
+        }
         if let Ok(text) = std::str::from_utf8(&bytes) {
             let from_text = Snapshot::from_json(JsValue::from_str(text), None);
             assert_eq!(outcome(name, &from_text), expected(case), "{name}: from a string");
             fixture_still_answers(name);
         }
     }
+}
+
+/// Pieces of 1 byte for small documents (every cut), of an odd size for all, and one piece of the whole
+/// (more than the 64 KiB the binding copies at a time, for the big ones).
+fn piece_sizes(len: usize) -> Vec<usize> {
+    let mut sizes = vec![997, len.max(1)];
+    if len <= 4096 {
+        sizes.push(1);
+    }
+    sizes
+}
+
+/// Through the `SnapshotLoader` class: each piece a `Uint8Array`, as a stream hands them over.
+fn load_in_pieces(bytes: &[u8], size: usize) -> Result<Snapshot, JsValue> {
+    let mut loader = SnapshotLoader::new(None)?;
+    for piece in bytes.chunks(size) {
+        loader.push(Uint8Array::from(piece).into())?;
+    }
+    loader.finish()
+}
+
+/// The line and column of a thrown syntax error.
+fn position(loaded: &Result<Snapshot, JsValue>) -> Option<(JsValue, JsValue)> {
+    loaded.as_ref().err().map(|e| (get(e, "line"), get(e, "column")))
 }
 
 /// A JS object goes through `JSON.stringify` first, which reads documents differently (a repeated key

@@ -17,7 +17,7 @@ import { signBytes } from '../../scripts/sign-snapshot.mjs';
 
 /**
  * Starts the origin on host:port (port 0: any free one). `snapshot()` returns `{ status, body, headers? }`
- * for GET /snapshot.json; it is a property of the returned object, so it can be replaced while running.
+ * for GET /snapshot.json (body: text, bytes or an async iterable of pieces); it is a property of the returned object, so it can be replaced while running.
  */
 export async function startOrigin({ host = '127.0.0.1', port = 0, snapshot }) {
   const origin = {
@@ -33,15 +33,22 @@ export async function startOrigin({ host = '127.0.0.1', port = 0, snapshot }) {
   const server = http.createServer(async (req, res) => {
     let body = '';
     for await (const chunk of req) body += chunk;
-    const send = (status, text, headers = {}) => {
+    // A body is text, bytes, or an async iterable of pieces (the tests trickle one, to see a worker stop
+    // reading a bad snapshot): pieces stop once the client hangs up.
+    const send = async (status, body, headers = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(text);
+      if (typeof body?.[Symbol.asyncIterator] !== 'function') return res.end(body);
+      for await (const piece of body) {
+        if (res.destroyed) return;
+        res.write(piece);
+      }
+      res.end();
     };
     if (req.method === 'GET' && req.url === '/snapshot.json') {
       origin.snapshotFetches += 1;
       try {
         const { status, body: text, headers } = origin.snapshot();
-        return send(status, text, headers);
+        return await send(status, text, headers);
       } catch (err) {
         return send(500, JSON.stringify({ error: err.message }));
       }

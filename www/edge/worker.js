@@ -154,10 +154,13 @@ function initialState(env, now) {
 
 /** A snapshot from the origin's response: signed by one of PUBLIC_KEYS when that is set. Throws otherwise. */
 async function loadResponse(response, env) {
-  const bytes = new Uint8Array(await response.arrayBuffer());
   const keys = publicKeys(env);
-  if (keys.length === 0) return Snapshot.fromJson(bytes, loadOptions(env));
+  // Unsigned, the body is read as it arrives: the whole text never sits in the isolate's wasm memory, which
+  // matters under a worker's memory limit, and a bad body stops the download where it goes wrong.
+  if (keys.length === 0) return Snapshot.fromStream(response.body, loadOptions(env));
+  // A signature covers the whole text, so a signed body is read whole before anything of it is trusted.
   // A missing header is an empty signature, which permeval refuses like a wrong one.
+  const bytes = new Uint8Array(await response.arrayBuffer());
   return Snapshot.fromSignedJson(bytes, response.headers.get(SIGNATURE_HEADER) ?? '', keys, loadOptions(env));
 }
 
