@@ -74,11 +74,37 @@ impl SnapshotLoader {
     ///
     /// # Errors
     /// The error [`Snapshot::from_slice_with`] gives for the document, once the text given so far shows
-    /// it (a piece that ends inside a row may be read only with a later one): not JSON, the wrong type at the top level or for a section, a limit exceeded (the
-    /// document's size counts what was given so far). Once a call has failed, every later call fails
-    /// with the same error.
+    /// it (a piece that ends inside a row may be read only with a later one): not JSON, the wrong type at
+    /// the top level or for a section, a limit exceeded (the document's size counts what was given so
+    /// far). Once a call has failed, every later call fails with the same error.
     pub fn push(&mut self, piece: &[u8]) -> Result<(), SnapshotError> {
-        self.read(piece, false)
+        self.guarded(|l| {
+            l.count(piece.len())?;
+            if !l.unread.is_empty() {
+                l.unread.extend_from_slice(piece);
+                return l.read_unread(false);
+            }
+            // With nothing left over, the piece is read where it lies; only what it cuts off is kept.
+            let used = read(piece, &mut l.envelope, &mut l.builder, &mut l.origin, &l.options, false)?;
+            l.unread.extend_from_slice(piece.get(used..).unwrap_or_default());
+            l.wanted = l.unread.len().saturating_mul(2);
+            Ok(())
+        })
+    }
+
+    /// [`SnapshotLoader::push`] of a piece of `len` bytes that `fill` writes straight into the loader's
+    /// own buffer: a piece held elsewhere (in JS memory) is then copied once.
+    #[cfg(any(target_arch = "wasm32", test))]
+    pub(crate) fn push_with(&mut self, len: usize, fill: impl FnOnce(&mut [u8])) -> Result<(), SnapshotError> {
+        self.guarded(|l| {
+            l.count(len)?;
+            let start = l.unread.len();
+            l.unread.resize(start.saturating_add(len), 0);
+            if let Some(space) = l.unread.get_mut(start..) {
+                fill(space);
+            }
+            l.read_unread(false)
+        })
     }
 
     /// Reads what is left, and gives the snapshot.
@@ -86,45 +112,88 @@ impl SnapshotLoader {
     /// # Errors
     /// As [`Snapshot::from_slice_with`] for the whole document.
     pub fn finish(mut self) -> Result<Snapshot, SnapshotError> {
-        self.read(&[], true)?;
+        self.guarded(|l| l.read_unread(true))?;
         Snapshot::assemble(self.envelope, self.builder, &self.options)
     }
 
-    fn read(&mut self, piece: &[u8], last: bool) -> Result<(), SnapshotError> {
+    /// Runs `step` unless an earlier call failed, and keeps its error.
+    fn guarded(&mut self, step: impl FnOnce(&mut Self) -> Result<(), SnapshotError>) -> Result<(), SnapshotError> {
         if let Some(e) = &self.failed {
             return Err(e.clone());
         }
-        let result = self.read_piece(piece, last);
+        let result = step(self);
         if let Err(e) = &result {
             self.failed = Some(e.clone());
         }
         result
     }
 
-    fn read_piece(&mut self, piece: &[u8], last: bool) -> Result<(), SnapshotError> {
-        self.received = self.received.saturating_add(piece.len());
-        document::check_size(self.received, &self.options.limits)?;
-        let SnapshotLoader { envelope, builder, unread, origin, options, wanted, .. } = self;
-        // With nothing left over, the piece is read where it lies; only what it cuts off is kept.
-        let kept = !unread.is_empty();
-        if kept {
-            unread.extend_from_slice(piece);
-            if !last && unread.len() < *wanted {
-                return Ok(());
-            }
+    /// Counts `len` more bytes given, within the document-size limit.
+    fn count(&mut self, len: usize) -> Result<(), SnapshotError> {
+        self.received = self.received.saturating_add(len);
+        document::check_size(self.received, &self.options.limits)
+    }
+
+    /// Reads the text given and not read yet, once there is enough of it (or it is the last).
+    fn read_unread(&mut self, last: bool) -> Result<(), SnapshotError> {
+        if !last && self.unread.len() < self.wanted {
+            return Ok(());
         }
-        let text: &[u8] = if kept { unread } else { piece };
-        let mut reader = document::Reader::at(text, options.limits, *origin);
-        envelope.read(&mut reader, &mut builder.feed(), last).map_err(|f| reader.error(f))?;
-        let used = reader.read();
-        *origin = origin.after(used);
-        let used = used.len();
-        if kept {
-            unread.drain(..used);
-        } else {
-            unread.extend_from_slice(piece.get(used..).unwrap_or_default());
-        }
-        *wanted = unread.len().saturating_mul(2);
+        let used = read(&self.unread, &mut self.envelope, &mut self.builder, &mut self.origin, &self.options, last)?;
+        self.unread.drain(..used);
+        self.wanted = self.unread.len().saturating_mul(2);
         Ok(())
+    }
+}
+
+/// Reads `text`, which starts at `origin`, as far as it goes; gives how much of it was read, and moves
+/// `origin` past that.
+fn read(
+    text: &[u8],
+    envelope: &mut Envelope,
+    builder: &mut Builder,
+    origin: &mut Origin,
+    options: &LoadOptions,
+    last: bool,
+) -> Result<usize, SnapshotError> {
+    let mut reader = document::Reader::at(text, options.limits, *origin);
+    envelope.read(&mut reader, &mut builder.feed(), last).map_err(|f| reader.error(f))?;
+    let used = reader.read();
+    *origin = origin.after(used);
+    Ok(used.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Warning;
+
+    fn outcome(loaded: Result<Snapshot, SnapshotError>) -> Result<(String, Vec<Warning>), SnapshotError> {
+        loaded.map(|s| (s.to_json(), s.warnings().to_vec()))
+    }
+
+    /// A piece written into the loader's buffer reads as the same piece given as a slice.
+    #[test]
+    fn pieces_filled_in_place_read_as_pieces_given() {
+        let text = br#"{"org": {"id": "O"}, "users": [{"id": "U"}, {"id": "U"}], "acls": [{"id": "a",
+            "object_type": "organization", "object_id": "O", "user_id": "U", "permission": "read"}]}"#;
+        for size in [1, 2, 5, 16, 64, text.len()] {
+            let mut given = SnapshotLoader::new(&LoadOptions::default());
+            let mut filled = SnapshotLoader::new(&LoadOptions::default());
+            for piece in text.chunks(size) {
+                given.push(piece).map_err(|e| e.to_string()).unwrap_or_else(|e| panic!("{size}: {e}"));
+                filled
+                    .push_with(piece.len(), |space| space.copy_from_slice(piece))
+                    .unwrap_or_else(|e| panic!("{size}: {e}"));
+            }
+            let (given, filled) = (outcome(given.finish()), outcome(filled.finish()));
+            assert_eq!(filled, given, "pieces of {size}");
+            assert_eq!(given.map(|(_, w)| w.len()), Ok(1), "the duplicate user is warned about");
+        }
+        let mut broken = SnapshotLoader::new(&LoadOptions::default());
+        let text = br#"{"org": {"id": "O"}, "users": [{"id": ]"#;
+        let err = broken.push_with(text.len(), |space| space.copy_from_slice(text));
+        let err = err.and_then(|()| broken.finish().map(|_| ())).expect_err("broken text fails");
+        assert_eq!((err.line(), err.column()), (Some(1), Some(39)));
     }
 }

@@ -52,14 +52,7 @@ impl SnapshotLoader {
         let Some(piece) = piece.dyn_ref::<Uint8Array>() else {
             return Err(convert::error("wrong_type", "a piece of the document must be a Uint8Array", "piece", None));
         };
-        let len = piece.length();
-        let mut buffer = Vec::with_capacity(len.min(COPY_BYTES) as usize);
-        for start in (0..len).step_by(COPY_BYTES as usize) {
-            let part = piece.subarray(start, len.min(start.saturating_add(COPY_BYTES)));
-            buffer.resize(part.length() as usize, 0);
-            part.copy_to(&mut buffer);
-            loader.push(&buffer).map_err(|e| convert::snapshot_error(&e))?;
-        }
+        feed(loader, piece).map_err(|e| convert::snapshot_error(&e))?;
         Ok(())
     }
 
@@ -91,4 +84,15 @@ impl SnapshotLoader {
             }
         }
     }
+}
+
+/// Gives the core loader `bytes`, copied into wasm memory in parts of at most [`COPY_BYTES`], each
+/// straight into the loader's buffer.
+pub(super) fn feed(loader: &mut crate::SnapshotLoader, bytes: &Uint8Array) -> Result<(), crate::SnapshotError> {
+    let len = bytes.length();
+    for start in (0..len).step_by(COPY_BYTES as usize) {
+        let part = bytes.subarray(start, len.min(start.saturating_add(COPY_BYTES)));
+        loader.push_with(part.length() as usize, |space| part.copy_to(space))?;
+    }
+    Ok(())
 }

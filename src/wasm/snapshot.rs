@@ -45,8 +45,7 @@ impl Snapshot {
         if !text.is_string() {
             return Err(convert::error("wrong_type", "the document must be an object", "", None));
         }
-        let bytes = super::load::document_bytes(&text, "new Snapshot")?;
-        Snapshot::load(crate::Snapshot::from_slice_with(&bytes, &options))
+        super::load::load_document(&text, "new Snapshot", &options)
     }
 
     /// Loads a snapshot document from JSON text, or from its UTF-8 bytes (as `fetch(…).arrayBuffer()`
@@ -58,8 +57,7 @@ impl Snapshot {
     ) -> Result<Snapshot, JsValue> {
         let options = super::load::load_options(options)?;
         super::load::check_input_size(&input, &options)?;
-        let bytes = super::load::document_bytes(&input, "fromJson")?;
-        Snapshot::load(crate::Snapshot::from_slice_with(&bytes, &options))
+        super::load::load_document(&input, "fromJson", &options)
     }
 
     pub(super) fn load(loaded: Result<crate::Snapshot, crate::SnapshotError>) -> Result<Snapshot, JsValue> {
