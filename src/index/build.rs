@@ -56,6 +56,14 @@ struct Ranked {
     warning: Warning,
 }
 
+/// Where a membership list sits, for its warnings.
+#[derive(Copy, Clone)]
+struct Listed {
+    rank: Rank,
+    section: &'static str,
+    row: usize,
+}
+
 /// Sections the document has begun (and, as sections do not interleave, ended, once another begins).
 #[derive(Default)]
 struct Begun {
@@ -506,34 +514,11 @@ impl Builder {
 
     fn enter_group(&mut self, g: u32, row: &doc::GroupRow<'_>, head: Head) {
         let node = NodeIx(self.nodes.intern(code(ObjectType::Group), self.groups.text(g)).0);
-        let mut member_users = Vec::with_capacity(row.member_users.len());
-        let mut member_groups = Vec::with_capacity(row.member_groups.len());
         // Another org's group grants nothing and passes no members on, so its lists are not read.
         let lists = if head.live() { (&row.member_users[..], &row.member_groups[..]) } else { (&[][..], &[][..]) };
-        for m in lists.0 {
-            match self.principals.get(0, &m.id) {
-                Some(p) => member_users.push(PrincipalIx(p)),
-                None => self.warn(
-                    Rank::GroupMembers,
-                    row.head.at,
-                    WarningCode::UnknownPrincipal,
-                    format!("member `{}` is not a user or service account of the org; ignored", m.id),
-                    format!("groups[{}].member_users[{}]", row.head.at, m.at),
-                ),
-            }
-        }
-        for m in lists.1 {
-            match self.groups.get(0, &m.id) {
-                Some(child) => member_groups.push(GroupIx(child)),
-                None => self.warn(
-                    Rank::GroupMembers,
-                    row.head.at,
-                    WarningCode::UnknownGroup,
-                    format!("member group `{}` is not in `groups`; ignored", m.id),
-                    format!("groups[{}].member_groups[{}]", row.head.at, m.at),
-                ),
-            }
-        }
+        let at = Listed { rank: Rank::GroupMembers, section: "groups", row: row.head.at };
+        let member_users = self.members(at, "member_users", lists.0, |b, id| b.principals.get(0, id).map(PrincipalIx));
+        let member_groups = self.members(at, "member_groups", lists.1, |b, id| b.groups.get(0, id).map(GroupIx));
         self.tables.groups.push(GroupRow { node, head, member_users, member_groups });
     }
 
@@ -541,20 +526,40 @@ impl Builder {
         let node = NodeIx(self.nodes.intern(code(ObjectType::Role), self.roles.text(r)).0);
         let lists = if head.live() { (&row.member_permissions[..], &row.member_roles[..]) } else { (&[][..], &[][..]) };
         let member_permissions = lists.0.iter().map(|(p, t)| (*p, t.as_ref().map(|t| self.type_code(t)))).collect();
-        let mut member_roles = Vec::with_capacity(row.member_roles.len());
-        for m in lists.1 {
-            match self.roles.get(0, &m.id) {
-                Some(child) => member_roles.push(RoleIx(child)),
+        let at = Listed { rank: Rank::RoleMembers, section: "roles", row: row.head.at };
+        let member_roles = self.members(at, "member_roles", lists.1, |b, id| b.roles.get(0, id).map(RoleIx));
+        self.tables.roles.push(RoleRow { node, head, member_permissions, member_roles });
+    }
+
+    /// The entries of a membership list that name something (`find`), with a warning for each that
+    /// names nothing: only the entry is ignored.
+    fn members<T>(
+        &mut self,
+        at: Listed,
+        list: &str,
+        entries: &[doc::Member<'_>],
+        find: impl Fn(&Builder, &str) -> Option<T>,
+    ) -> Vec<T> {
+        let (code, noun, what) = match list {
+            "member_users" => (WarningCode::UnknownPrincipal, "", "is not a user or service account of the org"),
+            "member_groups" => (WarningCode::UnknownGroup, "group ", "is not in `groups`"),
+            "member_roles" => (WarningCode::UnknownRole, "role ", "is not in `roles`"),
+            _ => (WarningCode::UnknownProject, "project ", "is not in `projects`"),
+        };
+        let mut found = Vec::with_capacity(entries.len());
+        for m in entries {
+            match find(self, &m.id) {
+                Some(x) => found.push(x),
                 None => self.warn(
-                    Rank::RoleMembers,
-                    row.head.at,
-                    WarningCode::UnknownRole,
-                    format!("member role `{}` is not in `roles`; ignored", m.id),
-                    format!("roles[{}].member_roles[{}]", row.head.at, m.at),
+                    at.rank,
+                    at.row,
+                    code,
+                    format!("member {noun}`{}` {what}; ignored", m.id),
+                    format!("{}[{}].{list}[{}]", at.section, at.row, m.at),
                 ),
             }
         }
-        self.tables.roles.push(RoleRow { node, head, member_permissions, member_roles });
+        found
     }
 
     fn project_group(&mut self, pg: &doc::ProjectGroupRow<'_>) {
@@ -566,21 +571,12 @@ impl Builder {
         }
         let head = self.head(Rank::ProjectGroups, "project_groups", &pg.head);
         let node = NodeIx(self.nodes.intern(project_group, &pg.head.id).0);
-        let mut members = Vec::with_capacity(pg.member_projects.len());
         let listed = if head.live() { &pg.member_projects[..] } else { &[] };
-        for m in listed {
-            let n = self.nodes.get(code(ObjectType::Project), &m.id).map(NodeIx);
-            match n.filter(|n| self.tables.projects.position(*n).is_some()) {
-                Some(n) => members.push(n),
-                None => self.warn(
-                    Rank::ProjectGroups,
-                    pg.head.at,
-                    WarningCode::UnknownProject,
-                    format!("member project `{}` is not in `projects`; ignored", m.id),
-                    format!("project_groups[{}].member_projects[{}]", pg.head.at, m.at),
-                ),
-            }
-        }
+        let at = Listed { rank: Rank::ProjectGroups, section: "project_groups", row: pg.head.at };
+        let members = self.members(at, "member_projects", listed, |b, id| {
+            let n = b.nodes.get(code(ObjectType::Project), id).map(NodeIx);
+            n.filter(|n| b.tables.projects.position(*n).is_some())
+        });
         let member_projects = derive::distinct(members);
         self.tables.project_groups.put(node, ProjectGroupRow { node, head, member_projects });
     }
