@@ -34,15 +34,22 @@ function serve(routes = {}) {
 }
 
 
-test('the web build loads and answers in a plain page in Chromium', async (t) => {
-  const server = await serve();
-  t.after(() => server.close());
+/** Opens `path` of the server in a fresh headless Chromium (closed when the test ends); `errors` collects
+ *  the page's uncaught errors. */
+async function open(t, server, path) {
   const browser = await launchChromium();
   t.after(() => browser.close());
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`http://127.0.0.1:${server.address().port}/tests/js/page/index.html`);
+  await page.goto(`http://127.0.0.1:${server.address().port}${path}`);
+  return { page, errors };
+}
+
+test('the web build loads and answers in a plain page in Chromium', async (t) => {
+  const server = await serve();
+  t.after(() => server.close());
+  const { page, errors } = await open(t, server, '/tests/js/page/index.html');
   await page.waitForFunction(() => window.results !== undefined, null, { timeout: 20000 });
   const results = await page.evaluate(() => window.results);
   assert.equal(results.failure, undefined, results.failure);
@@ -98,12 +105,7 @@ test('in Chromium, fromStream(fetch().body) loads as fromJson does, and a bad bo
   const badRecord = {};
   const server = await serve({ '/good.json': trickle(good, goodRecord), '/bad.json': trickle(bad, badRecord) });
   t.after(() => server.close());
-  const browser = await launchChromium();
-  t.after(() => browser.close());
-  const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`http://127.0.0.1:${server.address().port}/tests/js/page/stream.html`);
+  const { page, errors } = await open(t, server, '/tests/js/page/stream.html');
   await page.waitForFunction(() => window.permeval !== undefined, null, { timeout: 20000 });
 
   const results = await page.evaluate(async () => {
