@@ -376,17 +376,18 @@ impl RowCx<'_> {
         };
         let mut out = Vec::with_capacity(items.len());
         for (j, item) in items.into_iter().enumerate() {
-            let field = format!("{name}[{j}]");
+            // The entry's path is written only for a warning: lists hold thousands of ids.
+            let field = || format!("{name}[{j}]");
             match item {
                 Value::Str(s) if !s.is_empty() => out.push(Member { at: j, id: s }),
                 Value::Str(_) => {
-                    self.warn(WarningCode::MissingField, "empty id; entry skipped".into(), &field);
+                    self.warn(WarningCode::MissingField, "empty id; entry skipped".into(), &field());
                 }
                 other => {
                     self.warn(
                         WarningCode::WrongType,
                         format!("entry must be an id string, found {}; entry skipped", other.kind()),
-                        &field,
+                        &field(),
                     );
                 }
             }
