@@ -71,26 +71,57 @@ fn missing_org(message: &str, path: &str) -> SnapshotError {
     SnapshotError::new(ErrorCode::MissingOrgId, message, path)
 }
 
-/// The sections of a document, with the fields their rows keep; other keys are skipped.
-const SECTIONS: &[(&str, &[&str])] = &[
-    ("org", &[]),
-    ("users", rows::PRINCIPAL_FIELDS),
-    ("service_accounts", rows::PRINCIPAL_FIELDS),
-    ("groups", rows::GROUP_FIELDS),
-    ("roles", rows::ROLE_FIELDS),
-    ("projects", rows::PROJECT_FIELDS),
-    ("project_groups", rows::PROJECT_GROUP_FIELDS),
-    ("objects", rows::OBJECT_FIELDS),
-    ("acls", rows::ACL_FIELDS),
-    ("generated_at", &[]),
-    ("expires_at", &[]),
+/// How a section's rows are checked: see [`RowCx`].
+type Validate = for<'a> fn(&mut RowCx<'_>, Row<'_, 'a>) -> Result<Item<'a>, Skip>;
+
+/// A key of the document: the fields its rows keep and their check (`None` for a key that is no section
+/// of rows).
+struct Section {
+    name: &'static str,
+    fields: &'static [&'static str],
+    validate: Option<Validate>,
+}
+
+/// The keys of a document; other keys are skipped.
+const SECTIONS: &[Section] = &[
+    Section { name: "org", fields: &[], validate: None },
+    Section {
+        name: "users",
+        fields: rows::PRINCIPAL_FIELDS,
+        validate: Some(|cx, row| cx.principal(row).map(Item::User)),
+    },
+    Section {
+        name: "service_accounts",
+        fields: rows::PRINCIPAL_FIELDS,
+        validate: Some(|cx, row| cx.principal(row).map(Item::ServiceAccount)),
+    },
+    Section { name: "groups", fields: rows::GROUP_FIELDS, validate: Some(|cx, row| cx.group(row).map(Item::Group)) },
+    Section { name: "roles", fields: rows::ROLE_FIELDS, validate: Some(|cx, row| cx.role(row).map(Item::Role)) },
+    Section {
+        name: "projects",
+        fields: rows::PROJECT_FIELDS,
+        validate: Some(|cx, row| cx.project(row).map(Item::Project)),
+    },
+    Section {
+        name: "project_groups",
+        fields: rows::PROJECT_GROUP_FIELDS,
+        validate: Some(|cx, row| cx.project_group(row).map(Item::ProjectGroup)),
+    },
+    Section {
+        name: "objects",
+        fields: rows::OBJECT_FIELDS,
+        validate: Some(|cx, row| cx.object(row).map(Item::Object)),
+    },
+    Section { name: "acls", fields: rows::ACL_FIELDS, validate: Some(|cx, row| cx.acl(row).map(Item::Acl)) },
+    Section { name: "generated_at", fields: &[], validate: None },
+    Section { name: "expires_at", fields: &[], validate: None },
 ];
 
 const NAMES: [&str; SECTIONS.len()] = {
     let mut names = [""; SECTIONS.len()];
     let mut i = 0;
     while i < SECTIONS.len() {
-        names[i] = SECTIONS[i].0;
+        names[i] = SECTIONS[i].name;
         i += 1;
     }
     names
@@ -175,7 +206,7 @@ impl Envelope {
     /// The fields kept in the rows of the current section.
     fn fields(&self) -> &'static [&'static str] {
         match self.state {
-            State::Rows { section, .. } => SECTIONS.get(section).map_or(&[], |s| s.1),
+            State::Rows { section, .. } => SECTIONS.get(section).map_or(&[], |s| s.fields),
             _ => &[],
         }
     }
@@ -227,7 +258,7 @@ impl Envelope {
                         ahead(r)?;
                         sink.section(name);
                         if array {
-                            *fields = Fields::new(SECTIONS.get(section).map_or(&[], |s| s.1));
+                            *fields = Fields::new(SECTIONS.get(section).map_or(&[], |s| s.fields));
                             self.state = State::Rows { section, first: true, at: 0 };
                             mark(&mut self.seen, section);
                             return Ok(true);
@@ -252,7 +283,10 @@ impl Envelope {
                     self.state = State::Keys { first: false };
                     return Ok(true);
                 };
-                if let Some(row) = commit(r, &mut self.warnings, name, at, row, validator(name)).map_err(Stop::Fail)? {
+                let validate = SECTIONS.get(section).and_then(|s| s.validate);
+                if let Some(validate) = validate
+                    && let Some(row) = commit(r, &mut self.warnings, name, at, row, validate).map_err(Stop::Fail)?
+                {
                     sink.row(row);
                 }
                 self.state = State::Rows { section, first, at: at + 1 };
@@ -286,20 +320,6 @@ impl Envelope {
 fn mark(seen: &mut [bool], section: usize) {
     if let Some(flag) = seen.get_mut(section) {
         *flag = true;
-    }
-}
-
-/// The row validator of a document section.
-fn validator<'a>(name: &str) -> fn(&mut RowCx<'_>, Row<'_, 'a>) -> Result<Item<'a>, Skip> {
-    match name {
-        "users" => |cx, row| cx.principal(row).map(Item::User),
-        "service_accounts" => |cx, row| cx.principal(row).map(Item::ServiceAccount),
-        "groups" => |cx, row| cx.group(row).map(Item::Group),
-        "roles" => |cx, row| cx.role(row).map(Item::Role),
-        "projects" => |cx, row| cx.project(row).map(Item::Project),
-        "project_groups" => |cx, row| cx.project_group(row).map(Item::ProjectGroup),
-        "objects" => |cx, row| cx.object(row).map(Item::Object),
-        _ => |cx, row| cx.acl(row).map(Item::Acl),
     }
 }
 
