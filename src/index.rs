@@ -16,6 +16,7 @@ mod coverage;
 mod csr;
 mod derive;
 mod export;
+mod grants;
 mod intern;
 mod tables;
 mod update;

@@ -21,6 +21,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::closure::TooDeep;
+use super::grants::Grants;
 use super::tables::{GroupRow, Head, ObjectRow, OrgRef, ProjectGroupRow, ProjectRow, RoleRow, Tables};
 use super::{
     Acl, Csr, DenseHasher, Fixed, Grant, GroupIx, Holder, Index, Interner, Lists, NodeIx, PrincipalIx, RoleIx,
@@ -95,7 +96,7 @@ pub(crate) struct Builder {
     acl_ids: Interner,
     /// `None` holds the place of a row that waits.
     acls: Vec<Option<Acl>>,
-    tuples: HashSet<(NodeIx, Holder, Grant), BuildHasherDefault<DenseHasher>>,
+    grants: Grants,
     waiting: Waiting,
 }
 
@@ -211,7 +212,7 @@ impl Builder {
             tables: Tables::default(),
             acl_ids: Interner::default(),
             acls: Vec::new(),
-            tuples: HashSet::default(),
+            grants: Grants::default(),
             waiting: Waiting::default(),
         }
     }
@@ -363,7 +364,10 @@ impl Builder {
             self.nodes.get_all(rows.iter().map(|a| Some((a.object_type.known_index()? as u32, a.object_id.as_ref()))));
         for (a, found) in rows.drain(..).zip(found) {
             match self.compile_acl(&a, found, false) {
-                Ok(Some(acl)) => self.acls.push(Some(acl)),
+                Ok(Some(acl)) => {
+                    self.acls.push(Some(acl));
+                    self.grants.insert(&self.acls, self.acls.len() - 1);
+                }
                 Ok(None) => {}
                 Err(Wait) => {
                     self.waiting.acl_ids.intern(0, &a.id());
@@ -433,7 +437,7 @@ impl Builder {
                 NodeIx(self.nodes.intern(c.0, &a.object_id).0)
             }
         };
-        if self.tuples.contains(&(node, holder, grant)) {
+        if self.grants.contains(&self.acls, &(node, holder, grant)) {
             let message = "the same grant as an earlier ACL; ignored".into();
             return skip(self, WarningCode::DuplicateAcl, message, format!("acls[{}]", a.at));
         }
@@ -451,7 +455,6 @@ impl Builder {
             self.duplicate(Rank::Acls, "acls", a.at, &a.id());
             return Ok(None);
         }
-        self.tuples.insert((node, holder, grant));
         Ok(Some(Acl { id, node, holder, grant }))
     }
 
@@ -498,6 +501,7 @@ impl Builder {
             let acl = self.compile_acl(&a, None, true).unwrap_or_default();
             if let Some(place) = self.acls.get_mut(slot) {
                 *place = acl;
+                self.grants.insert(&self.acls, slot);
             }
         }
 
@@ -586,7 +590,7 @@ impl Builder {
         let limits = self.limits;
         // Freed before the lists below are built, which can then take their place: wasm memory never
         // shrinks, so what counts is the most held at once.
-        drop(self.tuples);
+        drop(self.grants);
         drop(self.waiting);
         // Rows that waited and were then skipped leave no gap.
         let acls: Vec<Option<Acl>> = self.acls.into_iter().filter(Option::is_some).collect();
