@@ -8,6 +8,7 @@
 
 use std::hash::{Hash, Hasher};
 
+use super::intern::spread;
 use super::{Acl, DenseHasher, Grant, Holder, NodeIx};
 
 /// What makes two ACL rows the same grant.
@@ -20,11 +21,7 @@ fn key(acl: &Acl) -> Key {
 fn hash(key: &Key) -> u64 {
     let mut h = DenseHasher::default();
     key.hash(&mut h);
-    // The multiplying hasher leaves the low bits, which pick the slot, poorly mixed: murmur3's finaliser.
-    let mut h = h.finish();
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^ (h >> 33)
+    spread(h.finish())
 }
 
 /// Row numbers of `acls`, findable by their grant.
