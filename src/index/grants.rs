@@ -8,7 +8,7 @@
 
 use std::hash::{Hash, Hasher};
 
-use super::intern::spread;
+use super::intern::{place, spread};
 use super::{Acl, DenseHasher, Grant, Holder, NodeIx};
 
 /// What makes two ACL rows the same grant.
@@ -60,28 +60,15 @@ impl Grants {
             let size = (self.slots.len() * 2).max(16);
             let old = std::mem::replace(&mut self.slots, vec![0; size]);
             for slot in old.into_iter().filter(|&s| s != 0) {
-                let row = (slot as u32).wrapping_sub(1) as usize;
-                if let Some(a) = acls.get(row).and_then(Option::as_ref) {
-                    self.place(hash(&key(a)), slot);
+                let number = slot as u32;
+                if let Some(a) = acls.get(number.wrapping_sub(1) as usize).and_then(Option::as_ref) {
+                    place(&mut self.slots, hash(&key(a)), number);
                 }
             }
         }
         let Ok(number) = u32::try_from(row + 1) else { return };
-        let h = hash(&key(acl));
-        self.place(h, (h >> 32) << 32 | u64::from(number));
+        place(&mut self.slots, hash(&key(acl)), number);
         self.len += 1;
-    }
-
-    fn place(&mut self, h: u64, slot: u64) {
-        let mask = self.slots.len() - 1;
-        let mut pos = h as usize & mask;
-        while let Some(s) = self.slots.get_mut(pos) {
-            if *s == 0 {
-                *s = slot;
-                return;
-            }
-            pos = (pos + 1) & mask;
-        }
     }
 }
 
