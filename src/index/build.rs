@@ -147,10 +147,7 @@ impl<'a> Sink<'a> for Feed<'_, 'a> {
     fn end_section(&mut self, name: &'static str) {
         self.pause();
         if name == "users" {
-            let b = &mut *self.builder;
-            for p in std::mem::take(&mut b.waiting.service_accounts) {
-                b.principal(p, true);
-            }
+            self.builder.service_accounts_after_users();
         }
     }
 
@@ -250,6 +247,13 @@ impl Builder {
             self.duplicate(Rank::ServiceAccounts, "service_accounts", r.at, &r.id);
         } else {
             self.duplicate(Rank::Users, "users", r.at, &r.id);
+        }
+    }
+
+    /// Enters the service accounts given before users, now that the users are in (or will never come).
+    fn service_accounts_after_users(&mut self) {
+        for p in std::mem::take(&mut self.waiting.service_accounts) {
+            self.principal(p, true);
         }
     }
 
@@ -474,9 +478,7 @@ impl Builder {
         if self.org.is_none() {
             self.org(&read.org_id);
         }
-        for p in std::mem::take(&mut self.waiting.service_accounts) {
-            self.principal(p, true);
-        }
+        self.service_accounts_after_users();
         self.begun = Begun { users: true, service_accounts: true, groups: true, roles: true, projects: true };
         self.tables.generated_at = read.generated_at.as_ref().map(|t| t.text.clone());
         self.tables.expires_at = read.expires_at.as_ref().map(|t| t.text.clone());
