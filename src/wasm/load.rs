@@ -53,7 +53,12 @@ impl Snapshot {
 /// `encode` and one copy cost about 1. Lone surrogates become U+FFFD, so callers check well-formedness
 /// first.
 pub(super) fn utf8(text: &js_sys::JsString) -> Vec<u8> {
-    TextEncoder::new().encode(text).to_vec()
+    encode(text).to_vec()
+}
+
+/// The UTF-8 bytes of a string, in JS memory (see [`utf8`]).
+fn encode(text: &js_sys::JsString) -> Uint8Array {
+    TextEncoder::new().encode(text)
 }
 
 /// The UTF-8 bytes of a document given as a string or a `Uint8Array`, for `what` to load, in wasm memory.
@@ -65,7 +70,7 @@ pub(super) fn document_bytes(input: &JsValue, what: &str) -> Result<Vec<u8>, JsV
 fn document_array(input: &JsValue, what: &str) -> Result<Uint8Array, JsValue> {
     if let Some(text) = input.dyn_ref::<js_sys::JsString>() {
         convert::well_formed(input, "")?;
-        return Ok(TextEncoder::new().encode(text));
+        return Ok(encode(text));
     }
     match input.dyn_ref::<Uint8Array>() {
         Some(bytes) => Ok(bytes.clone()),
@@ -74,7 +79,8 @@ fn document_array(input: &JsValue, what: &str) -> Result<Uint8Array, JsValue> {
 }
 
 /// Loads a document given as a string or a `Uint8Array`, for `what`, through the loader in parts: the
-/// document never sits in wasm memory whole (for a 100k-row org, 38 of the 72 MiB a whole read took).
+/// document never sits in wasm memory whole (for a 100k-row org, 38 MiB that a whole read held besides the
+/// snapshot).
 pub(super) fn load_document(input: &JsValue, what: &str, options: &LoadOptions) -> Result<Snapshot, JsValue> {
     let bytes = document_array(input, what)?;
     let mut loader = crate::SnapshotLoader::new(options);
