@@ -11,6 +11,7 @@
 //! union over its groups once, not per check.
 
 mod build;
+mod chunked;
 mod closure;
 mod coverage;
 mod csr;
@@ -27,6 +28,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 pub(crate) use build::Builder;
+pub(crate) use chunked::Chunked;
 pub(crate) use coverage::{Coverage, TypeCode};
 pub(crate) use csr::{Csr, Lists};
 pub(crate) use export::{Keep, Subset};
@@ -260,7 +262,7 @@ pub(crate) struct Index {
     /// The live row of each ACL id (by its number in `acl_ids`); `u32::MAX` once removed.
     pub(crate) acl_rows: Vec<u32>,
     /// ACL rows in document order; `None` where a delta removed one (row numbers never move).
-    pub(crate) acls: Vec<Option<Acl>>,
+    pub(crate) acls: Chunked<Option<Acl>>,
     pub(crate) acls_by_node: Lists,
     /// Keyed by [`holder_key`].
     pub(crate) acls_by_holder: Lists,

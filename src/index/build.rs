@@ -24,7 +24,7 @@ use super::closure::TooDeep;
 use super::grants::Grants;
 use super::tables::{GroupRow, Head, ObjectRow, OrgRef, ProjectGroupRow, ProjectRow, RoleRow, Tables};
 use super::{
-    Acl, Csr, DenseHasher, Fixed, Grant, GroupIx, Holder, Index, Interner, Lists, NodeIx, PrincipalIx, RoleIx,
+    Acl, Chunked, Csr, DenseHasher, Fixed, Grant, GroupIx, Holder, Index, Interner, Lists, NodeIx, PrincipalIx, RoleIx,
     TypeCode, derive, holder_key, too_deep_group, too_deep_role,
 };
 use crate::document::{self as doc, AclGrant, AclHolder, ErrorCode, IntoOwned, Item, SnapshotError, Warning};
@@ -95,7 +95,7 @@ pub(crate) struct Builder {
     tables: Tables,
     acl_ids: Interner,
     /// `None` holds the place of a row that waits.
-    acls: Vec<Option<Acl>>,
+    acls: Chunked<Option<Acl>>,
     grants: Grants,
     waiting: Waiting,
 }
@@ -208,7 +208,7 @@ impl Builder {
             project_groups: Vec::new(),
             tables: Tables::default(),
             acl_ids: Interner::default(),
-            acls: Vec::new(),
+            acls: Chunked::default(),
             grants: Grants::default(),
             waiting: Waiting::default(),
         }
@@ -595,7 +595,7 @@ impl Builder {
         drop(self.grants);
         drop(self.waiting);
         // Rows that waited and were then skipped leave no gap.
-        let acls: Vec<Option<Acl>> = self.acls.into_iter().filter(Option::is_some).collect();
+        let acls = self.acls.retain(Option::is_some);
         let lists = |keys: usize, key: &dyn Fn(&Acl) -> u32| {
             let pairs: Vec<(u32, u32)> =
                 acls.iter().enumerate().flat_map(|(i, a)| a.as_ref().map(|a| (key(a), i as u32))).collect();

@@ -9,7 +9,7 @@
 use std::hash::{Hash, Hasher};
 
 use super::intern::{place, spread};
-use super::{Acl, DenseHasher, Grant, Holder, NodeIx};
+use super::{Acl, Chunked, DenseHasher, Grant, Holder, NodeIx};
 
 /// What makes two ACL rows the same grant.
 pub(crate) type Key = (NodeIx, Holder, Grant);
@@ -34,7 +34,7 @@ pub(crate) struct Grants {
 
 impl Grants {
     /// Whether a row of `acls` in the table has grant `key`.
-    pub(crate) fn contains(&self, acls: &[Option<Acl>], key: &Key) -> bool {
+    pub(crate) fn contains(&self, acls: &Chunked<Option<Acl>>, key: &Key) -> bool {
         let h = hash(key);
         let mask = self.slots.len().wrapping_sub(1);
         let mut pos = h as usize & mask;
@@ -54,7 +54,7 @@ impl Grants {
     }
 
     /// Adds row `row` of `acls` (a row that is there, and whose grant is not in the table yet).
-    pub(crate) fn insert(&mut self, acls: &[Option<Acl>], row: usize) {
+    pub(crate) fn insert(&mut self, acls: &Chunked<Option<Acl>>, row: usize) {
         let Some(acl) = acls.get(row).and_then(Option::as_ref) else { return };
         if (self.len + 1) * 2 > self.slots.len() {
             let size = (self.slots.len() * 2).max(16);
@@ -86,7 +86,7 @@ mod tests {
             holder: Holder::Principal(PrincipalIx(i % 13)),
             grant: Grant::Permission(p, None),
         };
-        let mut acls = Vec::new();
+        let mut acls = Chunked::default();
         let mut grants = Grants::default();
         for i in 0..5_000 {
             acls.push(Some(acl(i, Permission::Read)));

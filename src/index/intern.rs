@@ -2,9 +2,11 @@
 //!
 //! A `HashMap<String, u32>` would cost an allocation and about 50 bytes of overhead per id; snapshots hold
 //! hundreds of thousands of UUIDs, and wasm memory is the budget that matters. This table stores only a
-//! `u32` per slot and compares candidates against the shared buffer. Ids carry a small tag (the object type
+//! `u64` per slot and compares candidates against the shared text, which (like the entries) is kept in
+//! chunks that never move (see [`super::chunked`]). Ids carry a small tag (the object type
 //! for objects) so that `experiment/E1` and `dataset/E1` are different keys.
 
+use super::chunked::{Chunked, Text};
 use crate::text;
 
 /// The multiplier of rustc's FxHash: cheap, and good enough for ids that are UUIDs or short names.
@@ -64,15 +66,22 @@ pub(crate) fn place(slots: &mut [u64], hash: u64, number: u32) {
 pub(crate) struct Interner {
     /// Open addressing, linear probing: `0` is empty, otherwise `hash_high << 32 | (entry + 1)`.
     slots: Vec<u64>,
-    entries: Vec<Entry>,
-    text: String,
+    entries: Chunked<Entry>,
+    text: Text,
 }
 
 #[derive(Copy, Clone)]
 struct Entry {
+    /// The position of the entry's text in [`Interner::text`].
     start: usize,
-    end: usize,
+    len: usize,
     tag: u32,
+}
+
+impl Entry {
+    fn is(&self, tag: u32, s: &str, text: &Text) -> bool {
+        self.tag == tag && self.len == s.len() && text::same(text.get(self.start, self.len), s)
+    }
 }
 
 impl Interner {
@@ -84,7 +93,7 @@ impl Interner {
     /// The text of entry `ix`; empty for an index that does not exist.
     pub(crate) fn text(&self, ix: u32) -> &str {
         match self.entries.get(ix as usize) {
-            Some(e) => self.text.get(e.start..e.end).unwrap_or(""),
+            Some(e) => self.text.get(e.start, e.len),
             None => "",
         }
     }
@@ -128,11 +137,7 @@ impl Interner {
             .map(|(k, first)| {
                 let &(tag, s, hash) = k.as_ref()?;
                 match first {
-                    Some((ix, e))
-                        if e.tag == tag && self.text.get(e.start..e.end).is_some_and(|t| text::same(t, s)) =>
-                    {
-                        Some(ix)
-                    }
+                    Some((ix, e)) if e.is(tag, s, &self.text) => Some(ix),
                     // Another key in the first slot (or none): the whole probe, from the first slot again.
                     _ => self.find(tag, s, hash),
                 }
@@ -154,10 +159,7 @@ impl Interner {
             }
             if slot >> 32 == high {
                 let ix = (slot as u32).wrapping_sub(1);
-                if let Some(e) = self.entries.get(ix as usize)
-                    && e.tag == tag
-                    && self.text.get(e.start..e.end).is_some_and(|t| text::same(t, s))
-                {
+                if self.entries.get(ix as usize).is_some_and(|e| e.is(tag, s, &self.text)) {
                     return Some(ix);
                 }
             }
@@ -175,9 +177,8 @@ impl Interner {
             self.grow();
         }
         let ix = self.len() as u32;
-        let start = self.text.len();
-        self.text.push_str(s);
-        self.entries.push(Entry { start, end: self.text.len(), tag });
+        let start = self.text.push(s);
+        self.entries.push(Entry { start, len: s.len(), tag });
         self.place(ix, hash);
         (ix, true)
     }
