@@ -19,6 +19,7 @@ mod derive;
 mod export;
 mod grants;
 mod intern;
+mod slots;
 mod tables;
 mod update;
 

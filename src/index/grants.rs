@@ -3,12 +3,13 @@
 //!
 //! A `HashSet` of the grants held each 28-byte key in a bucket: 3.8 MB at 100k rows, and more while it
 //! grew, all at the build's peak, which is what a wasm memory keeps. This table holds row numbers and
-//! compares candidates through the rows themselves; the top half of each grant's hash sits beside the
-//! row number, so that a probe reads a row only when the halves match (8 bytes a slot, half full at most).
+//! compares candidates through the rows themselves; top bits of each grant's hash sit beside the row
+//! number, so that a probe reads a row only when they match (4 bytes a slot, half full at most: see
+//! [`Slots`]).
 
 use std::hash::{Hash, Hasher};
 
-use super::intern::{place, spread};
+use super::slots::{Slots, spread};
 use super::{Acl, Chunked, DenseHasher, Grant, Holder, NodeIx};
 
 /// What makes two ACL rows the same grant.
@@ -27,47 +28,40 @@ fn hash(key: &Key) -> u64 {
 /// Row numbers of `acls`, findable by their grant.
 #[derive(Default)]
 pub(crate) struct Grants {
-    /// Open addressing, linear probing: `0` is empty, otherwise `hash_high << 32 | (row + 1)`.
-    slots: Vec<u64>,
+    /// Row numbers plus one.
+    slots: Slots,
     len: usize,
 }
 
 impl Grants {
     /// Whether a row of `acls` in the table has grant `key`.
     pub(crate) fn contains(&self, acls: &Chunked<Option<Acl>>, key: &Key) -> bool {
-        let h = hash(key);
-        let mask = self.slots.len().wrapping_sub(1);
-        let mut pos = h as usize & mask;
-        while let Some(&slot) = self.slots.get(pos) {
-            if slot == 0 {
-                return false;
-            }
-            if slot >> 32 == h >> 32 {
-                let row = (slot as u32).wrapping_sub(1) as usize;
-                if acls.get(row).and_then(Option::as_ref).is_some_and(|a| self::key(a) == *key) {
-                    return true;
-                }
-            }
-            pos = (pos + 1) & mask;
-        }
-        false
+        self.slots.candidates(hash(key)).any(|number| {
+            acls.get(number.wrapping_sub(1) as usize).and_then(Option::as_ref).is_some_and(|a| self::key(a) == *key)
+        })
     }
 
-    /// Adds row `row` of `acls` (a row that is there, and whose grant is not in the table yet).
+    /// Adds row `row` of `acls`. Every other row of `acls` that is there must be in the table already,
+    /// and none with the grant of `row`.
     pub(crate) fn insert(&mut self, acls: &Chunked<Option<Acl>>, row: usize) {
         let Some(acl) = acls.get(row).and_then(Option::as_ref) else { return };
-        if (self.len + 1) * 2 > self.slots.len() {
-            let size = (self.slots.len() * 2).max(16);
-            let old = std::mem::replace(&mut self.slots, vec![0; size]);
-            for slot in old.into_iter().filter(|&s| s != 0) {
-                let number = slot as u32;
-                if let Some(a) = acls.get(number.wrapping_sub(1) as usize).and_then(Option::as_ref) {
-                    place(&mut self.slots, hash(&key(a)), number);
+        let Ok(number) = u32::try_from(row + 1) else { return };
+        if (self.len + 1) * 2 > self.slots.size() || !self.slots.fits(number) {
+            // Every row is placed again from `acls`, so the old slots are freed before the new ones are
+            // taken; the table's size is at least twice its rows and above the highest row number.
+            let mut size = self.slots.size().max(8);
+            while size < (self.len + 1) * 2 || size <= number as usize {
+                size *= 2;
+            }
+            self.slots = Slots::default();
+            self.slots = Slots::with_size(size);
+            for (other, a) in acls.iter().enumerate().filter(|&(other, _)| other != row) {
+                if let (Some(a), Ok(n)) = (a, u32::try_from(other + 1)) {
+                    self.slots.place(hash(&key(a)), n);
                 }
             }
         }
-        let Ok(number) = u32::try_from(row + 1) else { return };
-        place(&mut self.slots, hash(&key(acl)), number);
+        self.slots.place(hash(&key(acl)), number);
         self.len += 1;
     }
 }
@@ -98,5 +92,27 @@ mod tests {
             assert!(!grants.contains(&acls, &key(&acl(i, Permission::Update))), "{i}");
         }
         assert!(!Grants::default().contains(&acls, &key(&acl(1, Permission::Read))));
+    }
+
+    #[test]
+    fn takes_row_numbers_far_above_its_count() {
+        // Rows that waited and were then skipped stay empty, so a few rows can have large numbers.
+        let acl = |i: u32| Acl {
+            id: i,
+            node: NodeIx(i),
+            holder: Holder::Principal(PrincipalIx(0)),
+            grant: Grant::Permission(Permission::Read, None),
+        };
+        let mut acls = Chunked::default();
+        let mut grants = Grants::default();
+        for i in 0..3u32 {
+            acls.extend((0..1_000).map(|_| None));
+            acls.push(Some(acl(i)));
+            grants.insert(&acls, acls.len() - 1);
+        }
+        for i in 0..3u32 {
+            assert!(grants.contains(&acls, &key(&acl(i))), "{i}");
+        }
+        assert!(!grants.contains(&acls, &key(&acl(3))));
     }
 }

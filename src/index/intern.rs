@@ -7,10 +7,8 @@
 //! for objects) so that `experiment/E1` and `dataset/E1` are different keys.
 
 use super::chunked::{Chunked, Text};
+use super::slots::{K, Slots, spread};
 use crate::text;
-
-/// The multiplier of rustc's FxHash: cheap, and good enough for ids that are UUIDs or short names.
-const K: u64 = 0x517c_c1b7_2722_0a95;
 
 /// Hashes `tag` and the bytes of `s`, eight at a time.
 pub(crate) fn hash_str(tag: u32, s: &str) -> u64 {
@@ -28,44 +26,17 @@ pub(crate) fn hash_str(tag: u32, s: &str) -> u64 {
     spread(h)
 }
 
-/// Mixes a multiplying hash's high bits into its low ones (murmur3's fmix64).
-///
-/// Multiplying only carries entropy upwards, and open-addressing tables are indexed by the low bits:
-/// ids that differ in one early chunk (UUIDs, numbered ids) clustered badly without this (2026-11-28: on
-/// 100k-row snapshots it cut probing from over half of load and check time to noise).
-pub(crate) fn spread(mut h: u64) -> u64 {
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    h ^ (h >> 33)
-}
-
-/// Puts `number` (not 0) in the first empty slot from `hash`'s, beside the top half of `hash`: the slot
-/// layout of the open-addressing tables here, `0` for empty, otherwise `hash_high << 32 | number`
-/// (`slots` has a power-of-two length and an empty slot).
-pub(crate) fn place(slots: &mut [u64], hash: u64, number: u32) {
-    let mask = slots.len().wrapping_sub(1);
-    let mut pos = hash as usize & mask;
-    while let Some(slot) = slots.get_mut(pos) {
-        if *slot == 0 {
-            *slot = (hash >> 32) << 32 | u64::from(number);
-            return;
-        }
-        pos = (pos + 1) & mask;
-    }
-}
-
 /// An interning table: `(tag, text)` ↔ dense `u32`.
 ///
 /// Loading does a few lookups per row and they are cache misses, not probing (profiled 2026-11-28 on a 100k-row
-/// org: this table was 30% of native load time). So a slot keeps the top half of the id's hash beside the entry
-/// number, and a probe touches the entry and the text only when that half matches; an entry's tag and text
-/// bounds sit together, so a hit costs three misses (slot, entry, text) instead of four, and a miss one.
+/// org: this table was 30% of native load time). So a slot keeps top bits of the id's hash beside the entry
+/// number (see [`Slots`]), and a probe touches the entry and the text only when they match; an entry's tag
+/// and text bounds sit together, so a hit costs three misses (slot, entry, text) instead of four, and a
+/// miss one.
 #[derive(Default)]
 pub(crate) struct Interner {
-    /// Open addressing, linear probing: `0` is empty, otherwise `hash_high << 32 | (entry + 1)`.
-    slots: Vec<u64>,
+    /// Entry numbers plus one.
+    slots: Slots,
     entries: Chunked<Entry>,
     text: Text,
 }
@@ -118,17 +89,12 @@ impl Interner {
     /// 1,000-item batch on a 100k-row org (perf, 2026-11-28).
     pub(crate) fn get_all<'k>(&self, keys: impl Iterator<Item = Option<(u32, &'k str)>>) -> Vec<Option<u32>> {
         let keys: Vec<Option<(u32, &str, u64)>> = keys.map(|k| k.map(|(tag, s)| (tag, s, hash_str(tag, s)))).collect();
-        let mask = self.slots.len().wrapping_sub(1);
-        // The entry in each key's first slot, when the slot's half of the hash matches the key's.
+        // The entry of each key's first candidate.
         let first: Vec<Option<(u32, Entry)>> = keys
             .iter()
             .map(|k| {
                 let &(_, _, hash) = k.as_ref()?;
-                let slot = *self.slots.get(hash as usize & mask)?;
-                if slot == 0 || slot >> 32 != hash >> 32 {
-                    return None;
-                }
-                let ix = (slot as u32).wrapping_sub(1);
+                let ix = self.slots.candidates(hash).next()?.wrapping_sub(1);
                 self.entries.get(ix as usize).map(|e| (ix, *e))
             })
             .collect();
@@ -138,7 +104,7 @@ impl Interner {
                 let &(tag, s, hash) = k.as_ref()?;
                 match first {
                     Some((ix, e)) if e.is(tag, s, &self.text) => Some(ix),
-                    // Another key in the first slot (or none): the whole probe, from the first slot again.
+                    // Another key first (or none): the whole probe, from the first slot again.
                     _ => self.find(tag, s, hash),
                 }
             })
@@ -146,25 +112,10 @@ impl Interner {
     }
 
     fn find(&self, tag: u32, s: &str, hash: u64) -> Option<u32> {
-        if self.slots.is_empty() {
-            return None;
-        }
-        let mask = self.slots.len() - 1;
-        let high = hash >> 32;
-        let mut pos = hash as usize & mask;
-        loop {
-            let slot = *self.slots.get(pos)?;
-            if slot == 0 {
-                return None;
-            }
-            if slot >> 32 == high {
-                let ix = (slot as u32).wrapping_sub(1);
-                if self.entries.get(ix as usize).is_some_and(|e| e.is(tag, s, &self.text)) {
-                    return Some(ix);
-                }
-            }
-            pos = (pos + 1) & mask;
-        }
+        self.slots
+            .candidates(hash)
+            .map(|number| number.wrapping_sub(1))
+            .find(|&ix| self.entries.get(ix as usize).is_some_and(|e| e.is(tag, s, &self.text)))
     }
 
     /// The index of `(tag, s)`, adding it if new; the flag says whether it was added.
@@ -173,7 +124,7 @@ impl Interner {
         if let Some(ix) = self.find(tag, s, hash) {
             return (ix, false);
         }
-        if (self.len() + 1) * 2 > self.slots.len() {
+        if (self.len() + 1) * 2 > self.slots.size() {
             self.grow();
         }
         let ix = self.len() as u32;
@@ -184,12 +135,15 @@ impl Interner {
     }
 
     fn place(&mut self, ix: u32, hash: u64) {
-        place(&mut self.slots, hash, ix + 1);
+        self.slots.place(hash, ix + 1);
     }
 
+    /// Doubles the slots. The old ones are freed first: a number's hash bits depend on the table's size,
+    /// so each entry is hashed again from its text anyway.
     fn grow(&mut self) {
-        let size = (self.slots.len() * 2).max(16);
-        self.slots = vec![0; size];
+        let size = (self.slots.size() * 2).max(16);
+        self.slots = Slots::default();
+        self.slots = Slots::with_size(size);
         for ix in 0..self.len() as u32 {
             let h = hash_str(self.tag(ix), self.text(ix));
             self.place(ix, h);
