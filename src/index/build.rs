@@ -597,9 +597,8 @@ impl Builder {
         // Rows that waited and were then skipped leave no gap.
         let acls = self.acls.retain(Option::is_some);
         let lists = |keys: usize, key: &dyn Fn(&Acl) -> u32| {
-            let pairs: Vec<(u32, u32)> =
-                acls.iter().enumerate().flat_map(|(i, a)| a.as_ref().map(|a| (key(a), i as u32))).collect();
-            Lists::new(Csr::from_pairs(keys, &pairs))
+            let pairs = acls.iter().enumerate().filter_map(|(i, a)| a.as_ref().map(|a| (key(a), i as u32)));
+            Lists::new(Csr::from_pairs(keys, pairs))
         };
         let acls_by_node = lists(self.nodes.len(), &|a| a.node.0);
         let acls_by_holder = lists(2 * self.principals.len().max(self.groups.len()), &|a| holder_key(a.holder));

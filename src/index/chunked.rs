@@ -56,7 +56,7 @@ impl<T> Chunked<T> {
         self.chunks.get_mut(ix >> Self::SHIFT)?.get_mut(ix & Self::MASK)
     }
 
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &T> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &T> + Clone {
         self.chunks.iter().flatten()
     }
 

@@ -86,9 +86,9 @@ pub(crate) fn memberships(
         }
         of_pairs[start..].sort_unstable();
     }
-    let member_pairs: Vec<(u32, u32)> = of_pairs.iter().map(|&(p, g)| (g, p)).collect();
     // Pairs are generated principal by principal, so each group's member list comes out sorted.
-    Ok((Csr::from_pairs(principals, &of_pairs), Csr::from_pairs(groups, &member_pairs)))
+    let member_pairs = of_pairs.iter().map(|&(p, g)| (g, p));
+    Ok((Csr::from_pairs(principals, of_pairs.iter().copied()), Csr::from_pairs(groups, member_pairs)))
 }
 
 /// For each role, what it grants with every inherited role folded in. Fails with the first role that has
@@ -116,8 +116,8 @@ mod tests {
     #[test]
     fn nested_groups_close_and_cycles_terminate() {
         // p0 ∈ g0; g1 lists g0; g2 lists g1; g1 lists g2 (a cycle); p1 ∈ g2.
-        let direct = Csr::from_pairs(2, &[(0, 0), (1, 2)]);
-        let parents = Csr::from_pairs(3, &[(0, 1), (1, 2), (2, 1)]);
+        let direct = Csr::from_pairs(2, [(0, 0), (1, 2)].into_iter());
+        let parents = Csr::from_pairs(3, [(0, 1), (1, 2), (2, 1)].into_iter());
         let Ok((of, members)) = memberships(2, 3, &direct, &parents, 64) else { panic!("within the limit") };
         assert_eq!(of.get(0), &[0, 1, 2]);
         assert_eq!(of.get(1), &[1, 2]);
@@ -131,7 +131,7 @@ mod tests {
         a.grant(PermissionSet::READ, None);
         let mut b = Coverage::default();
         b.grant(PermissionSet::UPDATE, None);
-        let children = Csr::from_pairs(2, &[(0, 1), (1, 0)]);
+        let children = Csr::from_pairs(2, [(0, 1), (1, 0)].into_iter());
         let Ok(all) = role_coverage(&[a, b], &children, 64) else { panic!("within the limit") };
         let both = PermissionSet::READ | PermissionSet::UPDATE;
         assert_eq!(all[0].for_type(crate::index::TypeCode(4)), both);
@@ -141,8 +141,8 @@ mod tests {
     #[test]
     fn depth_counts_levels_and_cycles_add_none() {
         // A chain g0 ⊂ g1 ⊂ g2 ⊂ g3: three levels above g0. A cycle back to g0 adds nothing.
-        let direct = Csr::from_pairs(1, &[(0, 0)]);
-        let chain = Csr::from_pairs(4, &[(0, 1), (1, 2), (2, 3), (3, 0)]);
+        let direct = Csr::from_pairs(1, [(0, 0)].into_iter());
+        let chain = Csr::from_pairs(4, [(0, 1), (1, 2), (2, 3), (3, 0)].into_iter());
         assert!(memberships(1, 4, &direct, &chain, 3).is_ok());
         assert!(matches!(memberships(1, 4, &direct, &chain, 2), Err(TooDeep(0))));
         let own = vec![Coverage::default(); 4];

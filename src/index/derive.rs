@@ -61,8 +61,8 @@ pub(crate) fn groups(
         }
     }
     let principals = principal_deleted.len();
-    let direct = Csr::from_pairs(principals, &direct_pairs);
-    let parents = Csr::from_pairs(live.len(), &parent_pairs);
+    let direct = Csr::from_pairs(principals, direct_pairs.iter().copied());
+    let parents = Csr::from_pairs(live.len(), parent_pairs.iter().copied());
     let (member_of, members) = memberships(principals, live.len(), &direct, &parents, limits.group_depth)?;
     Ok(GroupRelations { live, direct, parents, member_of, members })
 }
@@ -101,7 +101,7 @@ pub(crate) fn roles(rows: &[RoleRow], limits: &Limits) -> Result<RoleRelations, 
         permissions.push(row.member_permissions.clone());
         own.push(coverage);
     }
-    let children = Csr::from_pairs(live.len(), &child_pairs);
+    let children = Csr::from_pairs(live.len(), child_pairs.iter().copied());
     let coverage = role_coverage(&own, &children, limits.role_depth)?;
     Ok(RoleRelations { permissions, children, coverage })
 }
