@@ -5,6 +5,7 @@
 //! (role → inherited role … → the role that lists the permission) by breadth-first search, so each
 //! chain shown is a shortest one.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::collections::hash_map::Entry;
 
@@ -125,8 +126,9 @@ pub enum GrantHolder<'s> {
 /// One ACL row that grants (or would grant) a permission, and how it reaches the principal.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GrantPath<'s> {
-    /// The ACL row's `id`.
-    pub acl_id: &'s str,
+    /// The ACL row's `id`. Owned when the id is a UUID: those are kept packed (see the README's memory
+    /// figures) and written out when asked for.
+    pub acl_id: Cow<'s, str>,
     /// The object the row sits on: the queried object or one of its ancestors.
     pub on: ObjectRef<'s>,
     /// Who the row grants to.

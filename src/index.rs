@@ -10,6 +10,7 @@
 //! [`OnceLock`] per principal), so the index can be shared across threads and a busy principal costs the
 //! union over its groups once, not per check.
 
+mod acl_ids;
 mod build;
 mod chunked;
 mod closure;
@@ -28,6 +29,7 @@ use std::hash::BuildHasherDefault;
 use std::ops::Range;
 use std::sync::OnceLock;
 
+pub(crate) use acl_ids::AclIds;
 pub(crate) use build::Builder;
 pub(crate) use chunked::Chunked;
 pub(crate) use coverage::{Coverage, TypeCode};
@@ -259,7 +261,7 @@ pub(crate) struct Index {
     pub(crate) orphan_chains: Vec<Range<u32>>,
     /// Listed, live objects by type code, in snapshot order: what `accessible` ranges over.
     pub(crate) listed: Vec<Vec<NodeIx>>,
-    pub(crate) acl_ids: Interner,
+    pub(crate) acl_ids: AclIds,
     /// The live row of each ACL id (by its number in `acl_ids`); `u32::MAX` once removed.
     pub(crate) acl_rows: Vec<u32>,
     /// ACL rows in document order; `None` where a delta removed one (row numbers never move).

@@ -180,7 +180,7 @@ fn acl_ids(why: &Explanation<'_>) -> (&'static str, Vec<String>) {
         Decision::Denied { reason: DenialReason::RestrictedToOtherType, nearest } => ("restricted", nearest),
         Decision::Denied { nearest, .. } => ("denied", nearest),
     };
-    (verdict, paths.iter().map(|p| p.acl_id.to_owned()).collect())
+    (verdict, paths.iter().map(|p| p.acl_id.to_string()).collect())
 }
 
 /// Runs one query against both; `Err((crate answer, reference answer))` when they disagree, else

@@ -504,9 +504,9 @@ fn warning_duplicate_acl() {
     let snap = load(&doc);
     assert_warnings(&snap, &[(W::DuplicateAcl, "acls[14]"), (W::DuplicateAcl, "acls[16]")]);
     let why = snap.explain(CAROL, P::Update, &obj(T::Experiment, "E1"));
-    assert_eq!(allowed_paths(&why).iter().map(|p| p.acl_id).collect::<Vec<_>>(), ["a13"]);
+    assert_eq!(allowed_paths(&why).iter().map(|p| &*p.acl_id).collect::<Vec<_>>(), ["a13"]);
     let why = snap.explain(DAVE, P::Read, &obj(T::Experiment, "E1"));
-    assert_eq!(allowed_paths(&why).iter().map(|p| p.acl_id).collect::<Vec<_>>(), ["a16"]);
+    assert_eq!(allowed_paths(&why).iter().map(|p| &*p.acl_id).collect::<Vec<_>>(), ["a16"]);
     assert_effective(&snap, DAVE, T::Dataset, "D1", PS::READ);
     assert_base_answers(&snap);
 }

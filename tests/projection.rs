@@ -461,7 +461,7 @@ fn a_projection_leaves_out_other_principals_and_their_grants() {
     // The whole snapshot names Ben's grant as the nearest one Ann lacks; the projection names none.
     let nearest = |s: &Snapshot| match s.explain("U_ANN", Permission::Read, &p2).decision {
         Decision::Denied { reason: DenialReason::NoGrant, nearest } => {
-            nearest.iter().map(|g| g.acl_id.to_owned()).collect::<Vec<_>>()
+            nearest.iter().map(|g| g.acl_id.to_string()).collect::<Vec<_>>()
         }
         other => panic!("Ann may not read P2: {other:?}"),
     };

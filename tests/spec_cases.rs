@@ -51,7 +51,7 @@ fn case_04_nested_group() {
     // "via a12": the grant is Viewers' read on org_project, reaching bob through Viewers.member_groups.
     let why = snap.explain(BOB, P::Read, &obj(T::Project, "P2"));
     let paths = allowed_paths(&why);
-    assert_eq!(paths.iter().map(|p| p.acl_id).collect::<Vec<_>>(), ["a12"]);
+    assert_eq!(paths.iter().map(|p| &*p.acl_id).collect::<Vec<_>>(), ["a12"]);
     assert_eq!(paths[0].holder, GrantHolder::Group("G_VIEW"));
     assert_eq!(paths[0].group_chain, ["G_ENG", "G_VIEW"]);
 

@@ -957,7 +957,7 @@ fn rule_4_4_u_duplicates_are_dropped_and_the_first_wins() {
     allows(&snap, DAVE, P::Read, T::Experiment, "E1");
     allows(&snap, DAVE, P::Read, T::Dataset, "D1");
     let why = snap.explain(CAROL, P::Update, &obj(T::Experiment, "E1"));
-    assert_eq!(allowed_paths(&why).iter().map(|p| p.acl_id).collect::<Vec<_>>(), ["a13"]);
+    assert_eq!(allowed_paths(&why).iter().map(|p| &*p.acl_id).collect::<Vec<_>>(), ["a13"]);
     assert_base_answers(&snap);
 }
 
@@ -1259,7 +1259,14 @@ fn path<'a>(
     role_chain: &[&'a str],
     restriction: Option<T>,
 ) -> GrantPath<'a> {
-    GrantPath { acl_id, on, holder, group_chain: group_chain.to_vec(), role_chain: role_chain.to_vec(), restriction }
+    GrantPath {
+        acl_id: acl_id.into(),
+        on,
+        holder,
+        group_chain: group_chain.to_vec(),
+        role_chain: role_chain.to_vec(),
+        restriction,
+    }
 }
 
 #[test]
@@ -1295,7 +1302,7 @@ fn explain_lists_every_granting_path_nearest_first() {
     user_acl(&mut doc, "a15", ALICE, "read", ("experiment", "E1"), None);
     let snap = load_clean(&doc);
     let why = snap.explain(ALICE, P::Read, &obj(T::Experiment, "E1"));
-    let ids: Vec<&str> = allowed_paths(&why).iter().map(|p| p.acl_id).collect();
+    let ids: Vec<&str> = allowed_paths(&why).iter().map(|p| &*p.acl_id).collect();
     assert_eq!(ids, ["a15", "a2"]);
 }
 
@@ -1313,7 +1320,7 @@ fn explain_shows_a_grant_once_when_a_project_group_lists_a_project_twice() {
     let why = snap.explain(TESTER, P::Read, &obj(T::Project, "P1"));
     let (reason, nearest) = denial(&why);
     assert_eq!(reason, DenialReason::NoGrant);
-    assert_eq!(nearest.iter().map(|p| p.acl_id).collect::<Vec<_>>(), ["a1"]);
+    assert_eq!(nearest.iter().map(|p| &*p.acl_id).collect::<Vec<_>>(), ["a1"]);
 }
 
 #[test]
@@ -1461,10 +1468,10 @@ fn explain_create_agrees_with_can_create_and_names_the_reason() {
     let why = snap.explain_create(CAROL, &T::Prompt, &obj(T::Project, "P1"));
     let (reason, nearest) = denial(&why);
     assert_eq!(reason, DenialReason::RestrictedToOtherType);
-    assert_eq!(nearest.iter().map(|p| p.acl_id).collect::<Vec<_>>(), ["a13"]);
+    assert_eq!(nearest.iter().map(|p| &*p.acl_id).collect::<Vec<_>>(), ["a13"]);
     let paths = allowed_paths(&snap.explain_create(CAROL, &T::Dataset, &obj(T::Project, "P1"))).to_vec();
     assert_eq!(
-        paths.iter().map(|p| (p.acl_id, p.restriction.clone())).collect::<Vec<_>>(),
+        paths.iter().map(|p| (&*p.acl_id, p.restriction.clone())).collect::<Vec<_>>(),
         [("a13", Some(T::Dataset))]
     );
     let (reason, _) = denial(&snap.explain_create(ALICE, &T::Experiment, &obj(T::Organization, ORG)));
@@ -1485,7 +1492,7 @@ fn deleted_users_are_no_members_and_their_rows_are_no_grants() {
     allows(&snap, DAVE, P::Delete, T::Experiment, "E1");
     let nearest = |snap: &permeval::Snapshot| match snap.explain(TESTER, P::Delete, &obj(T::Experiment, "E1")).decision
     {
-        permeval::Decision::Denied { nearest, .. } => nearest.iter().map(|p| p.acl_id.to_owned()).collect::<Vec<_>>(),
+        permeval::Decision::Denied { nearest, .. } => nearest.iter().map(|p| p.acl_id.to_string()).collect::<Vec<_>>(),
         permeval::Decision::Allowed { .. } => vec!["allowed".into()],
     };
     assert_eq!(nearest(&snap), ["d1"]);

@@ -24,8 +24,8 @@ use super::closure::TooDeep;
 use super::grants::Grants;
 use super::tables::{GroupRow, Head, ObjectRow, OrgRef, ProjectGroupRow, ProjectRow, RoleRow, Tables};
 use super::{
-    Acl, Chunked, Csr, DenseHasher, Fixed, Grant, GroupIx, Holder, Index, Interner, Lists, NodeIx, PrincipalIx, RoleIx,
-    TypeCode, derive, holder_key, too_deep_group, too_deep_role,
+    Acl, AclIds, Chunked, Csr, DenseHasher, Fixed, Grant, GroupIx, Holder, Index, Interner, Lists, NodeIx, PrincipalIx,
+    RoleIx, TypeCode, derive, holder_key, too_deep_group, too_deep_role,
 };
 use crate::document::{self as doc, AclGrant, AclHolder, ErrorCode, IntoOwned, Item, SnapshotError, Warning};
 use crate::document::{Read, Sink, WarningCode};
@@ -93,7 +93,7 @@ pub(crate) struct Builder {
     role_rows: Vec<doc::RoleRow<'static>>,
     project_groups: Vec<doc::ProjectGroupRow<'static>>,
     tables: Tables,
-    acl_ids: Interner,
+    acl_ids: AclIds,
     /// `None` holds the place of a row that waits.
     acls: Chunked<Option<Acl>>,
     grants: Grants,
@@ -207,7 +207,7 @@ impl Builder {
             role_rows: Vec::new(),
             project_groups: Vec::new(),
             tables: Tables::default(),
-            acl_ids: Interner::default(),
+            acl_ids: AclIds::default(),
             acls: Chunked::default(),
             grants: Grants::default(),
             waiting: Waiting::default(),
@@ -454,7 +454,7 @@ impl Builder {
             w.tuples.insert((node, holder, grant));
             return Err(Wait);
         }
-        let (id, new) = self.acl_ids.intern(0, &a.id());
+        let (id, new) = self.acl_ids.intern(&a.id());
         if !new {
             self.duplicate(Rank::Acls, "acls", a.at, &a.id());
             return Ok(None);

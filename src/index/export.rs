@@ -169,7 +169,7 @@ impl Index {
         let acls =
             self.acls.iter().enumerate().filter(|&(a, _)| keep.acls.has(a as u32)).filter_map(|(_, acl)| acl.as_ref());
         section(&mut out, "acls", acls, |out, first, acl| {
-            field(out, first, "id", self.acl_ids.text(acl.id));
+            field(out, first, "id", &self.acl_ids.text(acl.id));
             field(out, first, "object_type", &self.type_name(acl.node));
             field(out, first, "object_id", self.nodes.text(acl.node.0));
             match acl.holder {

@@ -264,7 +264,7 @@ impl Index {
         let mut claimed: HashSet<&str, BuildHasherDefault<DenseHasher>> =
             HashSet::with_capacity_and_hasher(batch.add.len(), Default::default());
         let ids: Vec<_> = batch.add.iter().map(AclRow::id).collect();
-        let numbered = self.acl_ids.get_all(ids.iter().map(|text| Some((0, text.as_ref()))));
+        let numbered = self.acl_ids.get_all(ids.iter().map(|text| text.as_ref()));
         let (users, nodes) = self.named(&batch.add);
         let found = users.into_iter().zip(nodes).zip(numbered);
         for ((row, text), ((user, node), id)) in batch.add.iter().zip(&ids).zip(found) {
@@ -318,7 +318,7 @@ impl Index {
                     }
                 }
             };
-            let id = id.unwrap_or_else(|| self.acl_ids.intern(0, text).0);
+            let id = id.unwrap_or_else(|| self.acl_ids.intern(text).0);
             let at = self.acls.len() as u32;
             let acl = Acl { id, node, holder, grant };
             let coverage = self.acl_coverage(&acl);

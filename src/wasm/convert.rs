@@ -151,7 +151,7 @@ fn grant_path(out: &mut String, p: &GrantPath<'_>) {
         GrantHolder::Group(id) => ("group", id),
     };
     json_out::object(out, |out, first| {
-        field(out, first, "aclId", p.acl_id);
+        field(out, first, "aclId", &p.acl_id);
         key(out, first, "on");
         json_out::object(out, |out, first| {
             field(out, first, "type", p.on.object_type.as_str());

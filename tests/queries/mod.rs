@@ -115,7 +115,7 @@ pub fn ask(snap: &Snapshot, q: Query<'_>) -> Answer {
                 Decision::Allowed { paths } => (true, None, paths),
                 Decision::Denied { reason, nearest } => (false, Some(reason.as_str().to_owned()), nearest),
             };
-            Answer::Why { allowed, reason, acl_ids: paths.iter().map(|p| p.acl_id.to_owned()).collect() }
+            Answer::Why { allowed, reason, acl_ids: paths.iter().map(|p| p.acl_id.to_string()).collect() }
         }
         Query::CanCreate(p, child, t) => Answer::Bool(snap.can_create(p, &ObjectType::from(child), &obj(t))),
         Query::WhoCan(x, t) => ids(snap.who_can(x, &obj(t))),

@@ -1,0 +1,161 @@
+//! The ids of ACL rows, interned with UUIDs packed into 19 bytes instead of 36.
+//!
+//! An org has more ACL rows than anything else, and Braintrust gives every row a UUID: at 100k rows their
+//! text was 3.4 of the 22 MiB a loaded snapshot kept in wasm memory. Unlike the ids of objects and
+//! principals, which every `accessible` call returns by the thousand and so stay as text, an ACL id is
+//! only ever read back by `to_json` and `explain`, which can afford to unpack it. A lowercase UUID in its
+//! usual form (8-4-4-4-12 hex digits) is kept as its 128 bits in 19 ASCII bytes of 7 bits each, so the
+//! interner's text stays `str`; any other id (uppercase, braces, not a UUID at all) is kept as it is, under
+//! another tag, so that the two forms can never be taken for each other.
+
+use std::borrow::Cow;
+
+use super::Interner;
+
+/// The tag of ids kept as they are.
+const PLAIN: u32 = 0;
+/// The tag of packed UUIDs.
+const PACKED: u32 = 1;
+/// The bytes of a packed UUID: 128 bits, 7 to a byte.
+const PACKED_LEN: usize = 19;
+const HYPHENS: [usize; 4] = [8, 13, 18, 23];
+
+#[derive(Default)]
+pub(crate) struct AclIds {
+    ids: Interner,
+}
+
+/// An id as the interner keys it.
+enum Key<'s> {
+    Plain(&'s str),
+    Packed([u8; PACKED_LEN]),
+}
+
+impl<'s> Key<'s> {
+    fn of(id: &'s str) -> Key<'s> {
+        match uuid(id) {
+            Some(bits) => {
+                let mut packed = [0u8; PACKED_LEN];
+                for (i, byte) in packed.iter_mut().enumerate() {
+                    *byte = (bits >> (7 * i)) as u8 & 0x7f;
+                }
+                Key::Packed(packed)
+            }
+            None => Key::Plain(id),
+        }
+    }
+
+    fn tagged(&self) -> (u32, &str) {
+        match self {
+            Key::Plain(s) => (PLAIN, s),
+            // ASCII, so always UTF-8.
+            Key::Packed(bytes) => (PACKED, std::str::from_utf8(bytes).unwrap_or("")),
+        }
+    }
+}
+
+/// The bits of a lowercase UUID in the usual form.
+fn uuid(s: &str) -> Option<u128> {
+    if s.len() != 36 {
+        return None;
+    }
+    let mut bits = 0u128;
+    for (i, b) in s.bytes().enumerate() {
+        if HYPHENS.contains(&i) {
+            if b != b'-' {
+                return None;
+            }
+            continue;
+        }
+        let digit = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            _ => return None,
+        };
+        bits = bits << 4 | u128::from(digit);
+    }
+    Some(bits)
+}
+
+fn unpack(packed: &str) -> String {
+    let bits = packed.bytes().enumerate().fold(0u128, |bits, (i, b)| bits | u128::from(b & 0x7f) << (7 * i));
+    let hex = format!("{bits:032x}");
+    let mut out = String::with_capacity(36);
+    for (i, c) in hex.chars().enumerate() {
+        if matches!(i, 8 | 12 | 16 | 20) {
+            out.push('-');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl AclIds {
+    pub(crate) fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// The id numbered `ix`; empty for a number that does not exist.
+    pub(crate) fn text(&self, ix: u32) -> Cow<'_, str> {
+        let text = self.ids.text(ix);
+        match self.ids.tag(ix) {
+            PACKED => Cow::Owned(unpack(text)),
+            _ => Cow::Borrowed(text),
+        }
+    }
+
+    /// The number of each id, if interned, in order, their lookups overlapping (see [`Interner::get_all`]).
+    pub(crate) fn get_all<'k>(&self, ids: impl Iterator<Item = &'k str>) -> Vec<Option<u32>> {
+        let keys: Vec<Key<'k>> = ids.map(Key::of).collect();
+        self.ids.get_all(keys.iter().map(|k| Some(k.tagged())))
+    }
+
+    /// The number of `id`, adding it if new; the flag says whether it was added.
+    pub(crate) fn intern(&mut self, id: &str) -> (u32, bool) {
+        let key = Key::of(id);
+        let (tag, text) = key.tagged();
+        self.ids.intern(tag, text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_are_packed_and_read_back_as_given() {
+        let mut ids = AclIds::default();
+        let given = [
+            "0b7e4d1c-93a2-4f60-8e15-2c9d7a3b6f01",
+            "ffffffff-ffff-ffff-ffff-ffffffffffff",
+            "00000000-0000-0000-0000-000000000000",
+            // Not packed: uppercase, wrong hyphens, too short, not hex, the packed form of a UUID.
+            "0B7E4D1C-93A2-4F60-8E15-2C9D7A3B6F01",
+            "0b7e4d1c93a2-4f60-8e15-2c9d7a3b6f01-",
+            "0b7e4d1c-93a2-4f60-8e15-2c9d7a3b6f0",
+            "0b7e4d1c-93a2-4f60-8e15-2c9d7a3b6f0g",
+            "a13",
+            "",
+        ];
+        let packed = match Key::of(given[0]) {
+            Key::Packed(bytes) => String::from_utf8(bytes.to_vec()).unwrap(),
+            Key::Plain(_) => panic!("a lowercase UUID is packed"),
+        };
+        for id in given.iter().copied().chain([packed.as_str()]) {
+            assert!(ids.intern(id).1, "{id:?}");
+        }
+        assert_eq!(ids.len(), given.len() + 1);
+        for (ix, id) in given.iter().copied().chain([packed.as_str()]).enumerate() {
+            assert_eq!(ids.text(ix as u32), id);
+            assert_eq!(ids.get_all([id].into_iter()), [Some(ix as u32)]);
+            assert_eq!(ids.intern(id), (ix as u32, false));
+        }
+        assert!(matches!(ids.text(0), Cow::Owned(_)) && matches!(ids.text(7), Cow::Borrowed("a13")));
+        assert_eq!(ids.get_all(["0b7e4d1c-93a2-4f60-8e15-2c9d7a3b6f02"].into_iter()), [None]);
+        assert_eq!(
+            ids.get_all(given.iter().copied().chain(["zz"])),
+            (0..9).map(Some).chain([None]).collect::<Vec<_>>()
+        );
+        assert_eq!(ids.text(99), "");
+    }
+}
