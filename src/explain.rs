@@ -213,7 +213,7 @@ fn nearest_grants<'s>(
         for &a in index.acls_by_node.get(node.ix()) {
             let Some(acl) = index.acl(a) else { continue };
             // A deleted group's grant is no grant: it is not shown as one the principal could be given.
-            let live = match acl.holder {
+            let live = match acl.holder() {
                 // A deleted user's rows are no grants either.
                 Holder::Principal(q) => index.is_live(q),
                 Holder::Group(g) => index.group_live.get(g.ix()).copied().unwrap_or(false),
@@ -237,7 +237,7 @@ fn fit(index: &Index, acl: &Acl, permission: Permission, applies: TypeCode) -> F
     let judge = |r: Option<TypeCode>, roles: Vec<RoleIx>| {
         if r.is_none_or(|t| t == applies) { Fit::Applies(roles, r) } else { Fit::Restricted(roles, r) }
     };
-    match acl.grant {
+    match acl.grant() {
         Grant::Permission(x, r) if x == permission => judge(r, Vec::new()),
         Grant::Permission(..) => Fit::Irrelevant,
         Grant::Role(role, narrow) => {
@@ -309,7 +309,7 @@ fn path<'s>(
     roles: &[RoleIx],
     restriction: Option<TypeCode>,
 ) -> GrantPath<'s> {
-    let (holder, group_chain) = match acl.holder {
+    let (holder, group_chain) = match acl.holder() {
         Holder::Principal(h) => (GrantHolder::User(index.principals.text(h.0)), Vec::new()),
         Holder::Group(g) => (
             GrantHolder::Group(index.groups.text(g.0)),

@@ -91,7 +91,7 @@ fn keep_for(ix: &Index, principal: &str) -> Keep {
     let mut to_visit = Vec::new();
     for (a, acl) in ix.acls.iter().enumerate() {
         let Some(acl) = acl else { continue };
-        let held = match acl.holder {
+        let held = match acl.holder() {
             Holder::Principal(q) => q == p,
             Holder::Group(g) => groups.get(g.ix()).copied().unwrap_or(false),
         };
@@ -101,7 +101,7 @@ fn keep_for(ix: &Index, principal: &str) -> Keep {
         if let Some(slot) = acls.get_mut(a) {
             *slot = true;
         }
-        if let Grant::Role(r, _) = acl.grant {
+        if let Grant::Role(r, _) = acl.grant() {
             to_visit.push(r);
         }
     }

@@ -309,7 +309,8 @@ impl Snapshot {
                 if !ix.acl_grants(acl, applies).allows(permission) {
                     continue;
                 }
-                let members = match &acl.holder {
+                let holder = acl.holder();
+                let members = match &holder {
                     Holder::Principal(p) => std::slice::from_ref(&p.0),
                     Holder::Group(g) => ix.members.get(g.ix()),
                 };

@@ -459,7 +459,7 @@ impl Builder {
             self.duplicate(Rank::Acls, "acls", a.at, &a.id());
             return Ok(None);
         }
-        Ok(Some(Acl { id, node, holder, grant }))
+        Ok(Acl::new(id, node, holder, grant))
     }
 
     fn type_code(&mut self, t: &ObjectType) -> TypeCode {
@@ -601,7 +601,7 @@ impl Builder {
             Lists::new(Csr::from_pairs(keys, pairs))
         };
         let acls_by_node = lists(self.nodes.len(), &|a| a.node.0);
-        let acls_by_holder = lists(2 * self.principals.len().max(self.groups.len()), &|a| holder_key(a.holder));
+        let acls_by_holder = lists(2 * self.principals.len().max(self.groups.len()), &|a| holder_key(a.holder()));
         let mut acl_rows = vec![u32::MAX; self.acl_ids.len()];
         for (row, a) in acls.iter().enumerate() {
             if let Some(slot) = a.as_ref().and_then(|a| acl_rows.get_mut(a.id as usize)) {

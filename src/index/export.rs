@@ -172,11 +172,11 @@ impl Index {
             field(out, first, "id", &self.acl_ids.text(acl.id));
             field(out, first, "object_type", &self.type_name(acl.node));
             field(out, first, "object_id", self.nodes.text(acl.node.0));
-            match acl.holder {
+            match acl.holder() {
                 Holder::Principal(p) => field(out, first, "user_id", self.principals.text(p.0)),
                 Holder::Group(g) => field(out, first, "group_id", self.groups.text(g.0)),
             }
-            let restrict = match acl.grant {
+            let restrict = match acl.grant() {
                 Grant::Permission(p, r) => {
                     field(out, first, "permission", p.as_str());
                     r

@@ -16,7 +16,7 @@ use super::{Acl, Chunked, DenseHasher, Grant, Holder, NodeIx};
 pub(crate) type Key = (NodeIx, Holder, Grant);
 
 fn key(acl: &Acl) -> Key {
-    (acl.node, acl.holder, acl.grant)
+    (acl.node, acl.holder(), acl.grant())
 }
 
 fn hash(key: &Key) -> u64 {
@@ -74,11 +74,8 @@ mod tests {
 
     #[test]
     fn finds_the_rows_entered_by_their_grant() {
-        let acl = |i: u32, p: Permission| Acl {
-            id: i,
-            node: NodeIx(i % 97),
-            holder: Holder::Principal(PrincipalIx(i % 13)),
-            grant: Grant::Permission(p, None),
+        let acl = |i: u32, p: Permission| {
+            Acl::new(i, NodeIx(i % 97), Holder::Principal(PrincipalIx(i % 13)), Grant::Permission(p, None)).unwrap()
         };
         let mut acls = Chunked::default();
         let mut grants = Grants::default();
@@ -97,11 +94,9 @@ mod tests {
     #[test]
     fn takes_row_numbers_far_above_its_count() {
         // Rows that waited and were then skipped stay empty, so a few rows can have large numbers.
-        let acl = |i: u32| Acl {
-            id: i,
-            node: NodeIx(i),
-            holder: Holder::Principal(PrincipalIx(0)),
-            grant: Grant::Permission(Permission::Read, None),
+        let acl = |i: u32| {
+            Acl::new(i, NodeIx(i), Holder::Principal(PrincipalIx(0)), Grant::Permission(Permission::Read, None))
+                .unwrap()
         };
         let mut acls = Chunked::default();
         let mut grants = Grants::default();

@@ -116,7 +116,7 @@ impl Index {
         }
         let mut coverage = Coverage::default();
         for acl in self.acls_by_node.get(node.ix()).filter_map(|&a| self.acl(a)) {
-            let holds = match acl.holder {
+            let holds = match acl.holder() {
                 Holder::Principal(q) => q == p,
                 Holder::Group(g) => self.is_member(p, g),
             };
@@ -160,8 +160,8 @@ impl Index {
         self.set_roles(relations);
         let changed: Vec<bool> = self.role_coverage.iter().enumerate().map(|(r, c)| old.get(r) != Some(c)).collect();
         let holders: HashSet<Holder> = (self.acls.iter().flatten())
-            .filter(|acl| matches!(acl.grant, Grant::Role(r, _) if changed.get(r.ix()).copied().unwrap_or(false)))
-            .map(|acl| acl.holder)
+            .filter(|acl| matches!(acl.grant(), Grant::Role(r, _) if changed.get(r.ix()).copied().unwrap_or(false)))
+            .map(|acl| acl.holder())
             .collect();
         for h in holders {
             self.forget(h);
@@ -173,7 +173,7 @@ impl Index {
         self.acls_by_node
             .get(node.ix())
             .copied()
-            .find(|&a| self.acl(a).is_some_and(|acl| acl.holder == holder && acl.grant == grant))
+            .find(|&a| self.acl(a).is_some_and(|acl| acl.holder() == holder && acl.grant() == grant))
     }
 
     /// The identity tuple of an item as the index would enter it, if everything it names is already
@@ -320,7 +320,7 @@ impl Index {
             };
             let id = id.unwrap_or_else(|| self.acl_ids.intern(text).0);
             let at = self.acls.len() as u32;
-            let acl = Acl { id, node, holder, grant };
+            let Some(acl) = Acl::new(id, node, holder, grant) else { continue };
             let coverage = self.acl_coverage(&acl);
             self.acls.push(Some(acl));
             if self.acl_rows.len() <= id as usize {
