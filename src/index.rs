@@ -121,6 +121,11 @@ impl Acl {
         Some(Acl { id, node, holder, grant: NonZeroU32::new(number.checked_add(1)?)?, restrict })
     }
 
+    /// What makes two rows the same grant (spec §3.1: object, holder, grant), as packed.
+    pub(crate) fn identity(&self) -> [u32; 4] {
+        [self.node.0, self.holder, self.grant.get(), self.restrict]
+    }
+
     pub(crate) fn holder(&self) -> Holder {
         match self.holder % 2 {
             0 => Holder::Principal(PrincipalIx(self.holder / 2)),

@@ -1,10 +1,10 @@
-//! The ids of ACL rows, interned with UUIDs packed into 19 bytes instead of 36.
+//! The ids of ACL rows, interned with UUIDs packed into 20 bytes instead of 36.
 //!
 //! An org has more ACL rows than anything else, and Braintrust gives every row a UUID: at 100k rows their
 //! text was 3.4 of the 22 MiB a loaded snapshot kept in wasm memory. Unlike the ids of objects and
 //! principals, which every `accessible` call returns by the thousand and so stay as text, an ACL id is
 //! only ever read back by `to_json` and `explain`, which can afford to unpack it. A lowercase UUID in its
-//! usual form (8-4-4-4-12 hex digits) is kept as its 128 bits in 19 ASCII bytes of 7 bits each, so the
+//! usual form (8-4-4-4-12 hex digits) is kept as its 128 bits in 20 ASCII bytes of 7 bits each, so the
 //! interner's text stays `str`; any other id (uppercase, braces, not a UUID at all) is kept as it is, under
 //! another tag, so that the two forms can never be taken for each other.
 
@@ -16,9 +16,10 @@ use super::Interner;
 const PLAIN: u32 = 0;
 /// The tag of packed UUIDs.
 const PACKED: u32 = 1;
-/// The bytes of a packed UUID: 128 bits, 7 to a byte.
-const PACKED_LEN: usize = 19;
-const HYPHENS: [usize; 4] = [8, 13, 18, 23];
+/// The bytes of a packed UUID: each 64-bit half in 10 bytes of 7 bits.
+const PACKED_LEN: usize = 20;
+/// Where a UUID's hex digits are, around its four hyphens.
+const DIGITS: [std::ops::Range<usize>; 5] = [0..8, 9..13, 14..18, 19..23, 24..36];
 
 #[derive(Default)]
 pub(crate) struct AclIds {
@@ -33,16 +34,15 @@ enum Key<'s> {
 
 impl<'s> Key<'s> {
     fn of(id: &'s str) -> Key<'s> {
-        match uuid(id) {
-            Some(bits) => {
-                let mut packed = [0u8; PACKED_LEN];
-                for (i, byte) in packed.iter_mut().enumerate() {
-                    *byte = (bits >> (7 * i)) as u8 & 0x7f;
-                }
-                Key::Packed(packed)
+        let Some([high, low]) = uuid(id.as_bytes()) else { return Key::Plain(id) };
+        let mut packed = [0u8; PACKED_LEN];
+        let (first, second) = packed.split_at_mut(PACKED_LEN / 2);
+        for (half, bytes) in [(high, first), (low, second)] {
+            for (i, byte) in bytes.iter_mut().enumerate() {
+                *byte = (half >> (7 * i)) as u8 & 0x7f;
             }
-            None => Key::Plain(id),
         }
+        Key::Packed(packed)
     }
 
     fn tagged(&self) -> (u32, &str) {
@@ -54,32 +54,33 @@ impl<'s> Key<'s> {
     }
 }
 
-/// The bits of a lowercase UUID in the usual form.
-fn uuid(s: &str) -> Option<u128> {
-    if s.len() != 36 {
+/// The two 64-bit halves of a lowercase UUID in the usual form.
+fn uuid(s: &[u8]) -> Option<[u64; 2]> {
+    if s.len() != 36 || [8, 13, 18, 23].iter().any(|&i| s.get(i) != Some(&b'-')) {
         return None;
     }
-    let mut bits = 0u128;
-    for (i, b) in s.bytes().enumerate() {
-        if HYPHENS.contains(&i) {
-            if b != b'-' {
-                return None;
-            }
-            continue;
+    // 64-bit halves rather than a `u128`, which wasm has no instructions for.
+    let mut halves = [0u64; 2];
+    let mut digits = 0;
+    for range in DIGITS {
+        for &b in s.get(range)? {
+            let digit = match b {
+                b'0'..=b'9' => b - b'0',
+                b'a'..=b'f' => b - b'a' + 10,
+                _ => return None,
+            };
+            let half = halves.get_mut(digits / 16)?;
+            *half = *half << 4 | u64::from(digit);
+            digits += 1;
         }
-        let digit = match b {
-            b'0'..=b'9' => b - b'0',
-            b'a'..=b'f' => b - b'a' + 10,
-            _ => return None,
-        };
-        bits = bits << 4 | u128::from(digit);
     }
-    Some(bits)
+    Some(halves)
 }
 
 fn unpack(packed: &str) -> String {
-    let bits = packed.bytes().enumerate().fold(0u128, |bits, (i, b)| bits | u128::from(b & 0x7f) << (7 * i));
-    let hex = format!("{bits:032x}");
+    let (first, second) = packed.as_bytes().split_at(packed.len().min(PACKED_LEN / 2));
+    let half = |bytes: &[u8]| bytes.iter().enumerate().fold(0u64, |h, (i, &b)| h | u64::from(b & 0x7f) << (7 * i));
+    let hex = format!("{:016x}{:016x}", half(first), half(second));
     let mut out = String::with_capacity(36);
     for (i, c) in hex.chars().enumerate() {
         if matches!(i, 8 | 12 | 16 | 20) {

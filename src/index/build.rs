@@ -441,7 +441,9 @@ impl Builder {
                 NodeIx(self.nodes.intern(c.0, &a.object_id).0)
             }
         };
-        if self.grants.contains(&self.acls, &(node, holder, grant)) {
+        // A row that cannot be packed would grant nothing (see `Acl::new`).
+        let Some(mut acl) = Acl::new(0, node, holder, grant) else { return Ok(None) };
+        if self.grants.contains(&self.acls, &acl.identity()) {
             let message = "the same grant as an earlier ACL; ignored".into();
             return skip(self, WarningCode::DuplicateAcl, message, format!("acls[{}]", a.at));
         }
@@ -459,7 +461,8 @@ impl Builder {
             self.duplicate(Rank::Acls, "acls", a.at, &a.id());
             return Ok(None);
         }
-        Ok(Acl::new(id, node, holder, grant))
+        acl.id = id;
+        Ok(Some(acl))
     }
 
     fn type_code(&mut self, t: &ObjectType) -> TypeCode {

@@ -10,13 +10,13 @@
 use std::hash::{Hash, Hasher};
 
 use super::slots::{Slots, spread};
-use super::{Acl, Chunked, DenseHasher, Grant, Holder, NodeIx};
+use super::{Acl, Chunked, DenseHasher};
 
-/// What makes two ACL rows the same grant.
-pub(crate) type Key = (NodeIx, Holder, Grant);
+/// What makes two ACL rows the same grant: [`Acl::identity`].
+pub(crate) type Key = [u32; 4];
 
 fn key(acl: &Acl) -> Key {
-    (acl.node, acl.holder(), acl.grant())
+    acl.identity()
 }
 
 fn hash(key: &Key) -> u64 {
@@ -69,7 +69,7 @@ impl Grants {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::PrincipalIx;
+    use crate::index::{Grant, Holder, NodeIx, PrincipalIx};
     use crate::model::Permission;
 
     #[test]
