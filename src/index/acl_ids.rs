@@ -18,8 +18,6 @@ const PLAIN: u32 = 0;
 const PACKED: u32 = 1;
 /// The bytes of a packed UUID: each 64-bit half in 10 bytes of 7 bits.
 const PACKED_LEN: usize = 20;
-/// Where a UUID's hex digits are, around its four hyphens.
-const DIGITS: [std::ops::Range<usize>; 5] = [0..8, 9..13, 14..18, 19..23, 24..36];
 
 #[derive(Default)]
 pub(crate) struct AclIds {
@@ -54,27 +52,36 @@ impl<'s> Key<'s> {
     }
 }
 
-/// The two 64-bit halves of a lowercase UUID in the usual form.
+/// The value of each lowercase hex digit; `0x80` for any other byte.
+const HEX: [u8; 256] = {
+    let mut table = [0x80u8; 256];
+    let mut d = 0;
+    while d < 16 {
+        table[b"0123456789abcdef"[d] as usize] = d as u8;
+        d += 1;
+    }
+    table
+};
+
+/// The two 64-bit halves of a lowercase UUID in the usual form (64-bit rather than a `u128`, which wasm
+/// has no instructions for).
 fn uuid(s: &[u8]) -> Option<[u64; 2]> {
-    if s.len() != 36 || [8, 13, 18, 23].iter().any(|&i| s.get(i) != Some(&b'-')) {
+    let s: &[u8; 36] = s.try_into().ok()?;
+    if [s[8], s[13], s[18], s[23]] != [b'-'; 4] {
         return None;
     }
-    // 64-bit halves rather than a `u128`, which wasm has no instructions for.
-    let mut halves = [0u64; 2];
-    let mut digits = 0;
-    for range in DIGITS {
-        for &b in s.get(range)? {
-            let digit = match b {
-                b'0'..=b'9' => b - b'0',
-                b'a'..=b'f' => b - b'a' + 10,
-                _ => return None,
-            };
-            let half = halves.get_mut(digits / 16)?;
-            *half = *half << 4 | u64::from(digit);
-            digits += 1;
-        }
-    }
-    Some(halves)
+    // Every digit is looked up, and a bad one is noticed once at the end: no branch per byte.
+    let mut bad = 0u8;
+    let mut digits = |hex: &[u8]| {
+        hex.iter().fold(0u64, |value, &b| {
+            let d = HEX[b as usize];
+            bad |= d;
+            value << 4 | u64::from(d)
+        })
+    };
+    let high = digits(&s[0..8]) << 32 | digits(&s[9..13]) << 16 | digits(&s[14..18]);
+    let low = digits(&s[19..23]) << 48 | digits(&s[24..36]);
+    (bad & 0x80 == 0).then_some([high, low])
 }
 
 fn unpack(packed: &str) -> String {
