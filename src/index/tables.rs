@@ -7,7 +7,7 @@
 //! kept as dense numbers (a row naming nothing the snapshot has was skipped at load), and only the fields
 //! the model reads are kept.
 
-use super::{DenseMap, GroupIx, NodeIx, PrincipalIx, RoleIx, TypeCode};
+use super::{Chunked, DenseMap, GroupIx, NodeIx, PrincipalIx, RoleIx, TypeCode};
 use crate::model::Permission;
 
 /// A row's `org_id` as given: absent or null (a system row), the snapshot's org, or another org's.
@@ -77,13 +77,14 @@ pub(crate) struct ObjectRow {
 /// Rows in document order, findable by the node they describe.
 #[derive(Debug)]
 pub(crate) struct Table<R> {
-    pub(crate) rows: Vec<R>,
+    /// In chunks: the objects' table grows row by row to tens of thousands (see [`Chunked`]).
+    pub(crate) rows: Chunked<R>,
     by_node: DenseMap<NodeIx, u32>,
 }
 
 impl<R> Default for Table<R> {
     fn default() -> Self {
-        Table { rows: Vec::new(), by_node: DenseMap::default() }
+        Table { rows: Chunked::default(), by_node: DenseMap::default() }
     }
 }
 
