@@ -126,8 +126,8 @@ pub enum GrantHolder<'s> {
 /// One ACL row that grants (or would grant) a permission, and how it reaches the principal.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GrantPath<'s> {
-    /// The ACL row's `id`. Owned when the id is a UUID: those are kept packed (see the README's memory
-    /// figures) and written out when asked for.
+    /// The ACL row's `id`. Owned when the id is a lowercase UUID: the snapshot keeps those packed in 20
+    /// bytes, and writes them out when asked for.
     pub acl_id: Cow<'s, str>,
     /// The object the row sits on: the queried object or one of its ancestors.
     pub on: ObjectRef<'s>,
