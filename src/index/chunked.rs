@@ -126,10 +126,17 @@ impl Text {
         }
     }
 
-    /// The `len` bytes at `start`; empty when they are not a string pushed here.
-    pub(crate) fn get(&self, start: usize, len: usize) -> &str {
-        let offset = start % CHUNK_BYTES;
-        self.chunks.get(start / CHUNK_BYTES).and_then(|c| c.get(offset..offset + len)).unwrap_or("")
+    /// The string pushed at `start`, given where the string pushed after it starts (`None` for the last).
+    /// A string ends where the next begins, or, when that is in a later chunk, where its chunk's text
+    /// ends (nothing is added to a chunk once a later one exists), so the length need not be kept.
+    pub(crate) fn get(&self, start: usize, next: Option<usize>) -> &str {
+        let (number, offset) = (start / CHUNK_BYTES, start % CHUNK_BYTES);
+        let Some(chunk) = self.chunks.get(number) else { return "" };
+        let end = match next {
+            Some(next) if next / CHUNK_BYTES == number => next % CHUNK_BYTES,
+            _ => chunk.len(),
+        };
+        chunk.get(offset..end).unwrap_or("")
     }
 }
 
@@ -159,12 +166,18 @@ mod tests {
         let long = "x".repeat(CHUNK_BYTES * 2 + 5);
         let mut given = Vec::new();
         for i in 0..5_000 {
-            let s = if i == 2_000 { long.clone() } else { format!("id-{i:0>30}") };
+            // Empty strings too, some at a chunk's very end.
+            let s = match i {
+                2_000 => long.clone(),
+                _ if i % 7 == 0 => String::new(),
+                _ => format!("id-{i:0>30}"),
+            };
             given.push((text.push(&s), s));
         }
-        for (start, s) in &given {
-            assert_eq!(text.get(*start, s.len()), s);
+        let starts: Vec<usize> = given.iter().map(|(start, _)| *start).collect();
+        for (i, (start, s)) in given.iter().enumerate() {
+            assert_eq!(text.get(*start, starts.get(i + 1).copied()), s, "string {i}");
         }
-        assert_eq!(text.get(usize::MAX - 3, 2), "");
+        assert_eq!(text.get(usize::MAX - 3, None), "");
     }
 }

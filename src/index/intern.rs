@@ -41,18 +41,12 @@ pub(crate) struct Interner {
     text: Text,
 }
 
+/// An entry's text ends where the next entry's starts, so only its start is kept (see [`Text::get`]).
 #[derive(Copy, Clone)]
 struct Entry {
     /// The position of the entry's text in [`Interner::text`].
     start: usize,
-    len: usize,
     tag: u32,
-}
-
-impl Entry {
-    fn is(&self, tag: u32, s: &str, text: &Text) -> bool {
-        self.tag == tag && self.len == s.len() && text::same(text.get(self.start, self.len), s)
-    }
 }
 
 impl Interner {
@@ -63,10 +57,14 @@ impl Interner {
 
     /// The text of entry `ix`; empty for an index that does not exist.
     pub(crate) fn text(&self, ix: u32) -> &str {
-        match self.entries.get(ix as usize) {
-            Some(e) => self.text.get(e.start, e.len),
-            None => "",
-        }
+        self.entry(ix).map_or("", |(_, text)| text)
+    }
+
+    /// The tag and text of entry `ix`.
+    fn entry(&self, ix: u32) -> Option<(u32, &str)> {
+        let e = self.entries.get(ix as usize)?;
+        let next = self.entries.get(ix as usize + 1).map(|n| n.start);
+        Some((e.tag, self.text.get(e.start, next)))
     }
 
     /// The tag of entry `ix`.
@@ -89,13 +87,13 @@ impl Interner {
     /// 1,000-item batch on a 100k-row org (perf, 2026-11-28).
     pub(crate) fn get_all<'k>(&self, keys: impl Iterator<Item = Option<(u32, &'k str)>>) -> Vec<Option<u32>> {
         let keys: Vec<Option<(u32, &str, u64)>> = keys.map(|k| k.map(|(tag, s)| (tag, s, hash_str(tag, s)))).collect();
-        // The entry of each key's first candidate.
-        let first: Vec<Option<(u32, Entry)>> = keys
+        // The entry of each key's first candidate: its tag, and where its text is (not the text itself).
+        let first: Vec<Option<(u32, u32, &str)>> = keys
             .iter()
             .map(|k| {
                 let &(_, _, hash) = k.as_ref()?;
                 let ix = self.slots.candidates(hash).next()?.wrapping_sub(1);
-                self.entries.get(ix as usize).map(|e| (ix, *e))
+                self.entry(ix).map(|(tag, text)| (ix, tag, text))
             })
             .collect();
         keys.iter()
@@ -103,7 +101,7 @@ impl Interner {
             .map(|(k, first)| {
                 let &(tag, s, hash) = k.as_ref()?;
                 match first {
-                    Some((ix, e)) if e.is(tag, s, &self.text) => Some(ix),
+                    Some((ix, t, text)) if t == tag && text::same(text, s) => Some(ix),
                     // Another key first (or none): the whole probe, from the first slot again.
                     _ => self.find(tag, s, hash),
                 }
@@ -115,7 +113,7 @@ impl Interner {
         self.slots
             .candidates(hash)
             .map(|number| number.wrapping_sub(1))
-            .find(|&ix| self.entries.get(ix as usize).is_some_and(|e| e.is(tag, s, &self.text)))
+            .find(|&ix| self.entry(ix).is_some_and(|(t, text)| t == tag && text::same(text, s)))
     }
 
     /// The index of `(tag, s)`, adding it if new; the flag says whether it was added.
@@ -129,7 +127,7 @@ impl Interner {
         }
         let ix = self.len() as u32;
         let start = self.text.push(s);
-        self.entries.push(Entry { start, len: s.len(), tag });
+        self.entries.push(Entry { start, tag });
         self.place(ix, hash);
         (ix, true)
     }
@@ -169,6 +167,9 @@ mod tests {
         assert_eq!(t.get(1, "id-999"), Some(999));
         assert_eq!(t.get(1, ""), None);
         assert_eq!(t.text(5000), "");
+        // An entry's text ends where the next one's starts, an empty one included.
+        assert_eq!((t.intern(3, ""), t.intern(3, "x"), t.intern(3, "")), ((1001, true), (1002, true), (1001, false)));
+        assert_eq!((t.text(1000), t.text(1001), t.text(1002)), ("id-7", "", "x"));
     }
 
     #[test]
