@@ -1,11 +1,15 @@
-//! Native timings of the core, without the wasm boundary: `explain` (allowed and denied queries apart) and
-//! `accessible`, on the orgs `benches/generate.mjs` writes.
+//! Native timings of the core, without the wasm boundary: `explain` (allowed and denied queries apart),
+//! `accessible`, and a 1k-row ACL batch added and removed, on the orgs `benches/generate.mjs` writes.
 //!
 //! ```text
 //! node benches/generate.mjs --sizes 1k,10k,100k
 //! cargo bench --bench core                     # every size found in benches/data
 //! cargo bench --bench core -- 100k             # some sizes
+//! cargo bench --bench core -- 100k --deltas=400  # only load, resolve the pool, and 400 batch pairs
 //! ```
+//!
+//! `--deltas=N` is for instruction counts: `perf stat -e instructions` of `--deltas=0` and of `--deltas=N`
+//! differ by N batches added and removed, whatever the machine's load.
 //!
 //! Each figure is the median over rounds of a batch's mean time per call, so one slow round (another
 //! process on the machine) does not move it. The digest line fingerprints every answer, so two builds can
@@ -20,6 +24,10 @@ use permeval::{Decision, ObjectRef, ObjectType, Permission, Snapshot};
 use serde_json::Value;
 
 const ROUNDS: usize = 31;
+
+/// Rows per ACL batch, and batch pairs (add, then remove) timed when not told otherwise.
+const BATCH_ROWS: usize = 1000;
+const BATCH_RUNS: usize = 40;
 
 /// One query of `queries-<N>.json`: principal, permission, object type, object id.
 struct Query {
@@ -36,10 +44,15 @@ impl Query {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let wanted: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let wanted: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let deltas_only = match args.iter().find_map(|a| a.strip_prefix("--deltas=")) {
+        Some(n) => Some(n.parse::<usize>()?),
+        None => None,
+    };
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/data");
     for size in ["1k", "10k", "100k", "1m"] {
-        if !wanted.is_empty() && !wanted.iter().any(|w| w == size) {
+        if !wanted.is_empty() && !wanted.iter().any(|w| *w == size) {
             continue;
         }
         let org = dir.join(format!("org-{size}.json"));
@@ -48,18 +61,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         let bytes = std::fs::read(&org)?;
         let queries: Value = serde_json::from_slice(&std::fs::read(dir.join(format!("queries-{size}.json")))?)?;
-        bench_size(size, &bytes, &queries)?;
+        bench_size(size, &bytes, &queries, deltas_only)?;
     }
     Ok(())
 }
 
-fn bench_size(size: &str, bytes: &[u8], queries: &Value) -> Result<(), Box<dyn std::error::Error>> {
+fn bench_size(
+    size: &str,
+    bytes: &[u8],
+    queries: &Value,
+    deltas_only: Option<usize>,
+) -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
-    let snap = Snapshot::from_slice(bytes)?;
+    let mut snap = Snapshot::from_slice(bytes)?;
     let load = started.elapsed();
 
     let principals: Vec<&str> =
         queries["principals"].as_array().ok_or("no principals")?.iter().filter_map(Value::as_str).collect();
+    if let Some(runs) = deltas_only {
+        for p in &principals {
+            black_box(snap.subject(p));
+        }
+        return bench_deltas(&mut snap, bytes, runs);
+    }
     let mut all = Vec::new();
     for q in queries["queries"].as_array().ok_or("no queries")? {
         let field = |i: usize| q.get(i).and_then(Value::as_str).ok_or("malformed query");
@@ -155,6 +179,71 @@ fn bench_size(size: &str, bytes: &[u8], queries: &Value) -> Result<(), Box<dyn s
         );
     }
     println!("  answers digest {:016x}", digest.finish());
+    // After the queries, as in `benches/run.mjs`: the pool's principals are resolved, and the batches
+    // update their resolutions.
+    bench_deltas(&mut snap, bytes, BATCH_RUNS)
+}
+
+/// `apply_acl_batch` with 1,000 added rows, then the same rows removed, `runs` times (after two warm-up
+/// pairs), so the snapshot stays the size it was loaded at. The bodies are those of `benches/run.mjs`:
+/// `update_acls` on experiments for users, as `JSON.stringify` writes them.
+fn bench_deltas(snap: &mut Snapshot, bytes: &[u8], runs: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let doc: Value = serde_json::from_slice(bytes)?;
+    let ids = |section: &str, keep: &dyn Fn(&Value) -> bool| -> Vec<String> {
+        doc[section]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|row| keep(row))
+            .filter_map(|row| row["id"].as_str())
+            .map(str::to_owned)
+            .collect()
+    };
+    let users = ids("users", &|_| true);
+    let experiments = ids("objects", &|row| row["type"] == "experiment");
+    if users.is_empty() || experiments.is_empty() {
+        return Ok(());
+    }
+    let batches: Vec<Vec<Value>> = (0..8)
+        .map(|b| {
+            (0..BATCH_ROWS)
+                .map(|i| {
+                    serde_json::json!({
+                        "object_type": "experiment",
+                        "object_id": experiments[(b * BATCH_ROWS + i) % experiments.len()],
+                        "user_id": users[(b * 7919 + i) % users.len()],
+                        "permission": "update_acls",
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let adds: Vec<String> = batches.iter().map(|rows| serde_json::json!({ "add_acls": rows }).to_string()).collect();
+    let removes: Vec<String> =
+        batches.iter().map(|rows| serde_json::json!({ "remove_acls": rows }).to_string()).collect();
+    let (mut add, mut remove) = (Vec::new(), Vec::new());
+    for r in 0..runs + 2 {
+        let started = Instant::now();
+        snap.apply_acl_batch(&adds[r % adds.len()])?;
+        let added = started.elapsed();
+        let started = Instant::now();
+        snap.apply_acl_batch(&removes[r % removes.len()])?;
+        let removed = started.elapsed();
+        if r >= 2 {
+            add.push(added);
+            remove.push(removed);
+        }
+    }
+    if runs > 0 {
+        add.sort();
+        remove.sort();
+        println!(
+            "  ACL batch of {BATCH_ROWS} rows ({} KB): add {:>6.3} ms, remove {:>6.3} ms (medians of {runs})",
+            adds[0].len() / 1000,
+            ms(add[runs / 2]),
+            ms(remove[runs / 2])
+        );
+    }
     Ok(())
 }
 
