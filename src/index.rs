@@ -114,16 +114,18 @@ impl Acl {
             Some(t) => Some(t.0).filter(|&t| t != u32::MAX)?,
             None => u32::MAX,
         };
-        let holder = match holder {
-            Holder::Principal(p) => p.0.checked_mul(2)?,
-            Holder::Group(g) => g.0.checked_mul(2)?.checked_add(1)?,
-        };
+        let holder = packed_holder(holder)?;
         Some(Acl { id, node, holder, grant: NonZeroU32::new(number.checked_add(1)?)?, restrict })
     }
 
     /// What makes two rows the same grant (spec §3.1: object, holder, grant), as packed.
     pub(crate) fn identity(&self) -> [u32; 4] {
         [self.node.0, self.holder, self.grant.get(), self.restrict]
+    }
+
+    /// [`holder_key`] of [`Acl::holder`], as kept.
+    pub(crate) fn holder_key(&self) -> u32 {
+        self.holder
     }
 
     pub(crate) fn holder(&self) -> Holder {
@@ -253,9 +255,14 @@ pub(crate) struct Fixed {
 /// The key of a holder in [`Index::acls_by_holder`]: principals and groups interleaved, so that either
 /// can be added to without renumbering the other.
 pub(crate) fn holder_key(h: Holder) -> u32 {
+    packed_holder(h).unwrap_or(u32::MAX)
+}
+
+/// [`holder_key`], `None` where it does not fit in 32 bits.
+fn packed_holder(h: Holder) -> Option<u32> {
     match h {
-        Holder::Principal(p) => p.0.saturating_mul(2),
-        Holder::Group(g) => g.0.saturating_mul(2).saturating_add(1),
+        Holder::Principal(p) => p.0.checked_mul(2),
+        Holder::Group(g) => g.0.checked_mul(2)?.checked_add(1),
     }
 }
 
@@ -621,7 +628,7 @@ mod tests {
                     };
                     let acl = Acl::new(9, NodeIx(4), holder, grant).unwrap();
                     assert_eq!((acl.id, acl.node, acl.holder(), acl.grant()), (9, NodeIx(4), holder, grant));
-                    assert_eq!(holder_key(acl.holder()), holder_key(holder));
+                    assert_eq!(acl.holder_key(), holder_key(holder));
                 }
             }
         }

@@ -25,7 +25,7 @@ use super::grants::Grants;
 use super::tables::{GroupRow, Head, ObjectRow, OrgRef, ProjectGroupRow, ProjectRow, RoleRow, Tables};
 use super::{
     Acl, AclIds, Chunked, Csr, DenseHasher, Fixed, Grant, GroupIx, Holder, Index, Interner, Lists, NodeIx, PrincipalIx,
-    RoleIx, TypeCode, derive, holder_key, too_deep_group, too_deep_role,
+    RoleIx, TypeCode, derive, too_deep_group, too_deep_role,
 };
 use crate::document::{self as doc, AclGrant, AclHolder, ErrorCode, IntoOwned, Item, SnapshotError, Warning};
 use crate::document::{Read, Sink, WarningCode};
@@ -604,7 +604,7 @@ impl Builder {
             Lists::new(Csr::from_pairs(keys, pairs))
         };
         let acls_by_node = lists(self.nodes.len(), &|a| a.node.0);
-        let acls_by_holder = lists(2 * self.principals.len().max(self.groups.len()), &|a| holder_key(a.holder()));
+        let acls_by_holder = lists(2 * self.principals.len().max(self.groups.len()), &|a| a.holder_key());
         let mut acl_rows = vec![u32::MAX; self.acl_ids.len()];
         for (row, a) in acls.iter().enumerate() {
             if let Some(slot) = a.as_ref().and_then(|a| acl_rows.get_mut(a.id as usize)) {

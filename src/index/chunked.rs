@@ -57,7 +57,7 @@ impl<T> Chunked<T> {
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = &T> + Clone {
-        self.chunks.iter().flatten()
+        self.into_iter()
     }
 
     /// Keeps the items `keep` accepts, in order. Each chunk is freed once its items have moved, so this

@@ -47,14 +47,13 @@ impl Grants {
         let Some(acl) = acls.get(row).and_then(Option::as_ref) else { return };
         let Ok(number) = u32::try_from(row + 1) else { return };
         if (self.len + 1) * 2 > self.slots.size() || !self.slots.fits(number) {
-            // Every row is placed again from `acls`, so the old slots are freed before the new ones are
-            // taken; the table's size is at least twice its rows and above the highest row number.
+            // Every row is placed again from `acls`; the table's size is at least twice its rows and above
+            // the highest row number.
             let mut size = self.slots.size().max(8);
             while size < (self.len + 1) * 2 || size <= number as usize {
                 size *= 2;
             }
-            self.slots = Slots::default();
-            self.slots = Slots::with_size(size);
+            self.slots.reset(size);
             for (other, a) in acls.iter().enumerate().filter(|&(other, _)| other != row) {
                 if let (Some(a), Ok(n)) = (a, u32::try_from(other + 1)) {
                     self.slots.place(hash(&key(a)), n);

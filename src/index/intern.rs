@@ -2,9 +2,9 @@
 //!
 //! A `HashMap<String, u32>` would cost an allocation and about 50 bytes of overhead per id; snapshots hold
 //! hundreds of thousands of UUIDs, and wasm memory is the budget that matters. This table stores only a
-//! `u64` per slot and compares candidates against the shared text, which (like the entries) is kept in
-//! chunks that never move (see [`super::chunked`]). Ids carry a small tag (the object type
-//! for objects) so that `experiment/E1` and `dataset/E1` are different keys.
+//! `u32` per slot (see [`Slots`]) and compares candidates against the shared text, which (like the
+//! entries) is kept in chunks that never move (see [`super::chunked`]). Ids carry a small tag (the object
+//! type for objects) so that `experiment/E1` and `dataset/E1` are different keys.
 
 use super::chunked::{Chunked, Text};
 use super::slots::{K, Slots, spread};
@@ -136,12 +136,10 @@ impl Interner {
         self.slots.place(hash, ix + 1);
     }
 
-    /// Doubles the slots. The old ones are freed first: a number's hash bits depend on the table's size,
-    /// so each entry is hashed again from its text anyway.
+    /// Doubles the slots, each entry hashed again from its text.
     fn grow(&mut self) {
         let size = (self.slots.size() * 2).max(16);
-        self.slots = Slots::default();
-        self.slots = Slots::with_size(size);
+        self.slots.reset(size);
         for ix in 0..self.len() as u32 {
             let h = hash_str(self.tag(ix), self.text(ix));
             self.place(ix, h);

@@ -41,6 +41,13 @@ impl Slots {
         Slots { slots: vec![0; size], mask }
     }
 
+    /// Empties the table into `size` slots (a power of two), the old ones freed before the new are taken:
+    /// a number's hash bits depend on the table's size, so callers place every number again anyway.
+    pub(crate) fn reset(&mut self, size: usize) {
+        *self = Slots::default();
+        *self = Slots::with_size(size);
+    }
+
     /// The number of slots.
     pub(crate) fn size(&self) -> usize {
         self.slots.len()
