@@ -323,8 +323,11 @@ pub(crate) struct Index {
     pub(crate) acl_ids: AclIds,
     /// The live row of each ACL id (by its number in `acl_ids`); `u32::MAX` once removed.
     pub(crate) acl_rows: Vec<u32>,
-    /// ACL rows in document order; `None` where a delta removed one (row numbers never move).
+    /// ACL rows in document order; `None` where a delta removed one. Row numbers change only when a delta
+    /// compacts the rows (see `Index::compact_acls`), so none is kept from one call to the next.
     pub(crate) acls: Chunked<Option<Acl>>,
+    /// How many of `acls` are `None`.
+    pub(crate) removed_acls: usize,
     pub(crate) acls_by_node: Lists,
     /// Keyed by [`holder_key`].
     pub(crate) acls_by_holder: Lists,

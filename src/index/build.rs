@@ -599,18 +599,8 @@ impl Builder {
         drop(self.waiting);
         // Rows that waited and were then skipped leave no gap.
         let acls = self.acls.retain(Option::is_some);
-        let lists = |keys: usize, key: &dyn Fn(&Acl) -> u32| {
-            let pairs = acls.iter().enumerate().filter_map(|(i, a)| a.as_ref().map(|a| (key(a), i as u32)));
-            Lists::new(Csr::from_pairs(keys, pairs))
-        };
-        let acls_by_node = lists(self.nodes.len(), &|a| a.node.0);
-        let acls_by_holder = lists(2 * self.principals.len().max(self.groups.len()), &|a| a.holder_key());
-        let mut acl_rows = vec![u32::MAX; self.acl_ids.len()];
-        for (row, a) in acls.iter().enumerate() {
-            if let Some(slot) = a.as_ref().and_then(|a| acl_rows.get_mut(a.id as usize)) {
-                *slot = row as u32;
-            }
-        }
+        let AclLookups { by_node: acls_by_node, by_holder: acls_by_holder, rows: acl_rows } =
+            AclLookups::of(&acls, self.nodes.len(), holder_keys(&self.principals, &self.groups), self.acl_ids.len());
         let org: Box<str> = self.org.unwrap_or_default();
         let fixed = match self.fixed {
             Some(fixed) => fixed,
@@ -644,6 +634,7 @@ impl Builder {
             listed: Vec::new(),
             acl_ids: self.acl_ids,
             acls,
+            removed_acls: 0,
             tables: self.tables,
             limits,
             expiry: None,
@@ -665,3 +656,35 @@ impl Builder {
 
 /// An ACL that needs a section the document has not given yet.
 struct Wait;
+
+/// What finds ACL rows: by object, by holder, by id. Built at load, and again when a delta compacts
+/// the rows (`Index::compact_acls`), from the rows alone.
+pub(super) struct AclLookups {
+    pub(super) by_node: Lists,
+    /// Keyed by [`Acl::holder_key`].
+    pub(super) by_holder: Lists,
+    /// The row of each ACL id number; `u32::MAX` for a number no row has.
+    pub(super) rows: Vec<u32>,
+}
+
+impl AclLookups {
+    /// `nodes`, `holder_keys` and `ids` bound the numbers the rows use.
+    pub(super) fn of(acls: &Chunked<Option<Acl>>, nodes: usize, holder_keys: usize, ids: usize) -> AclLookups {
+        let lists = |keys: usize, key: &dyn Fn(&Acl) -> u32| {
+            let pairs = acls.iter().enumerate().filter_map(|(i, a)| a.as_ref().map(|a| (key(a), i as u32)));
+            Lists::new(Csr::from_pairs(keys, pairs))
+        };
+        let mut rows = vec![u32::MAX; ids];
+        for (row, a) in acls.iter().enumerate() {
+            if let Some(slot) = a.as_ref().and_then(|a| rows.get_mut(a.id as usize)) {
+                *slot = row as u32;
+            }
+        }
+        AclLookups { by_node: lists(nodes, &|a| a.node.0), by_holder: lists(holder_keys, &|a| a.holder_key()), rows }
+    }
+}
+
+/// How many keys [`Acl::holder_key`] can give for these principals and groups.
+pub(super) fn holder_keys(principals: &Interner, groups: &Interner) -> usize {
+    2 * principals.len().max(groups.len())
+}
