@@ -26,7 +26,10 @@ fn body(value: &JsValue, argument: &str) -> Result<String, JsValue> {
     let not_text =
         || convert::error("wrong_type", &format!("`{argument}` must be an object or JSON text"), argument, None);
     let text = text.dyn_ref::<js_sys::JsString>().ok_or_else(not_text)?;
-    String::from_utf8(super::load::utf8(text)).map_err(|_| not_text())
+    let bytes = super::load::utf8(text).ok_or_else(|| {
+        convert::error("limit_exceeded", &format!("`{argument}` is too large to copy into wasm memory"), argument, None)
+    })?;
+    String::from_utf8(bytes).map_err(|_| not_text())
 }
 
 impl Snapshot {
