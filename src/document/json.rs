@@ -93,7 +93,15 @@ impl<'a> Fields<'a> {
     /// Moves the value of `name` out of the row; `None` when absent. A name not in the reader's list is a
     /// bug, and reads as absent.
     pub(crate) fn take(&mut self, name: &str) -> Option<Value<'a>> {
-        let ix = position_from(self.names, self.next, name)?;
+        // Validators take the fields in the order of the list, by the same literals the list holds, which
+        // the compiler keeps once: the name at `next` is mostly the very same text, and comparing it byte
+        // by byte was a fifth of reading an ACL batch (perf, 2026-11-28).
+        let expected =
+            self.names.get(self.next).filter(|n| std::ptr::eq(n.as_ptr(), name.as_ptr()) && n.len() == name.len());
+        let ix = match expected {
+            Some(_) => self.next,
+            None => position_from(self.names, self.next, name)?,
+        };
         self.next = ix + 1;
         self.values.get_mut(ix)?.take()
     }

@@ -284,10 +284,8 @@ impl Envelope {
                     return Ok(true);
                 };
                 let validate = SECTIONS.get(section).and_then(|s| s.validate);
-                if let Some(validate) = validate
-                    && let Some(row) = commit(r, &mut self.warnings, name, at, row, validate).map_err(Stop::Fail)?
-                {
-                    sink.row(row);
+                if let Some(validate) = validate {
+                    commit(r, &mut self.warnings, name, at, row, validate, |row| sink.row(row)).map_err(Stop::Fail)?;
                 }
                 self.state = State::Rows { section, first, at: at + 1 };
             }
@@ -388,7 +386,9 @@ fn item<'r, 'a>(r: &mut Reader<'a>, first: &mut bool, fields: &'r mut Fields<'a>
     r.row(fields, 2).map(Some)
 }
 
-/// A row read whole, validated within the limits: `None` when it was skipped with a warning.
+/// A row read whole, validated within the limits, and handed to `keep` unless it was skipped with a
+/// warning. Handed on rather than returned: a row is up to 184 bytes, and each move of it was a `memcpy`
+/// call (a sixth of reading an ACL batch, perf 2026-11-28).
 fn commit<'a, T>(
     r: &Reader<'a>,
     warnings: &mut Vec<Warning>,
@@ -396,12 +396,14 @@ fn commit<'a, T>(
     at: usize,
     row: Row<'_, 'a>,
     validate: fn(&mut RowCx<'_>, Row<'_, 'a>) -> Result<T, Skip>,
-) -> Result<Option<T>, Fail> {
+    keep: impl FnOnce(T),
+) -> Result<(), Fail> {
     r.check_rows(at)?;
     let mut cx = RowCx { section: name, at, warnings: &mut *warnings };
-    let item = validate(&mut cx, row).ok();
-    r.check_warnings(warnings.len())?;
-    Ok(item)
+    if let Ok(item) = validate(&mut cx, row) {
+        keep(item);
+    }
+    r.check_warnings(warnings.len())
 }
 
 /// Reads one section (of a delta body) whole: an array of rows, each validated on its own; `null` reads
@@ -424,7 +426,7 @@ pub(crate) fn section<'a, T>(
     loop {
         r.place.row = Some(at);
         let Some(row) = item(r, &mut first, &mut buffer)? else { break };
-        out.extend(commit(r, warnings, name, at, row, validate)?);
+        commit(r, warnings, name, at, row, validate, |item| out.push(item))?;
         at += 1;
     }
     r.place.row = None;
