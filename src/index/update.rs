@@ -375,19 +375,26 @@ impl Index {
         Ok(())
     }
 
-    /// Drops the removed rows, and the ids no row has, renumbering what is left in order. Without it a
-    /// snapshot fed add-and-remove batches would grow by every row ever added: rows (and ids) are taken
-    /// by number and never moved, for speed. Run once removed rows are more than half of the rows, so a
-    /// compaction's cost (linear in the rows left) is paid for by at least as many removes before it, and
-    /// the rows never take more than twice what the live ones need. The rows left are numbered as a fresh
-    /// load of the snapshot's document would number them: in their order.
+    /// Drops the removed rows, renumbering what is left in order, and the ids no row has once they are
+    /// most of the ids. Without it a snapshot fed add-and-remove batches would grow by every row ever
+    /// added: rows and ids are taken by number and never moved, for speed. Run once removed rows are more
+    /// than half of the rows, so a compaction's cost (linear in the rows left) is paid for by at least as
+    /// many removes before it, and the rows never take more than twice what the live ones need. The rows
+    /// left are numbered as a fresh load of the snapshot's document would number them: in their order.
     fn compact_acls(&mut self) {
-        let mut ids = AclIds::default();
+        let live = self.acls.len() - self.removed_acls;
+        // An id stays interned after its row goes, and is taken again when an add brings it back: most
+        // batches remove what earlier ones added, so ids are kept unless they are mostly dead.
+        let mut ids = (self.acl_ids.len() > 2 * live).then(AclIds::default);
         let mut acls = Chunked::default();
         for acl in self.acls.iter().flatten() {
-            acls.push(Some(Acl { id: ids.intern(&self.acl_ids.text(acl.id)).0, ..*acl }));
+            let id = ids.as_mut().map_or(acl.id, |ids| ids.intern_from(&self.acl_ids, acl.id));
+            acls.push(Some(Acl { id, ..*acl }));
         }
-        (self.acls, self.acl_ids) = (acls, ids);
+        self.acls = acls;
+        if let Some(ids) = ids {
+            self.acl_ids = ids;
+        }
         self.removed_acls = 0;
         let AclLookups { by_node, by_holder, rows } = AclLookups::of(
             &self.acls,
@@ -867,7 +874,18 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        for round in 0..40 {
+        // Rows that stay throughout, so that compactions with few dead ids keep the ids.
+        let kept: Vec<String> = (0..8)
+            .map(|i| {
+                let perm = ["read", "update", "delete", "create"][i % 4];
+                format!(r#"{{"id": "k{i}", "object_type": "project", "object_id": "P1", "group_id": "G", "permission": "{perm}", "restrict_object_type": "{}"}}"#,
+                    ["experiment", "dataset"][i / 4])
+            })
+            .collect();
+        snap.apply_acl_batch(&format!(r#"{{"add_acls": [{}]}}"#, kept.join(", "))).unwrap();
+        // Calls from 40 on add and remove the same items: rows are compacted, their ids kept.
+        for call in 0..60 {
+            let round = if call < 40 { call } else { call % 2 };
             snap.apply_acl_batch(&format!(r#"{{"add_acls": [{}]}}"#, items(round))).unwrap();
             // The loaded row `a2` goes and comes back halfway, with the same id, after compactions.
             if round == 20 {
@@ -882,7 +900,7 @@ mod tests {
             let index = &snap.index;
             let live = index.acls.iter().flatten().count();
             assert!(index.acls.len() <= 2 * live + 1, "round {round}: {} rows for {live} live", index.acls.len());
-            assert!(index.acl_ids.len() <= index.acls.len() + 4, "round {round}: {} ids", index.acl_ids.len());
+            assert!(index.acl_ids.len() <= 2 * index.acls.len() + 4, "round {round}: {} ids", index.acl_ids.len());
             let fresh = Snapshot::from_json(&snap.to_json()).unwrap();
             assert_eq!(answers(&snap), answers(&fresh), "after removing round {round}");
         }
