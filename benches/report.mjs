@@ -54,15 +54,16 @@ for (const s of sizes) {
   p(`| ${s} | ${us(m.subjectCan.p50)} / ${us(m.subjectCan.p99)} | ${us(m.subjectResolve.p50)} | ${us(m.effective.p50)} / ${us(m.effective.p99)} | ${us(m.explain.p50)} / ${us(m.explain.p99)} | ${ms(m.effectiveBatch.p50)} / ${ms(m.effectiveBatch.p99)} | ${(m.effectiveBatch.checksPerSecond / 1e6).toFixed(1)} M | ${ms(m.accessibleExperiment.p50)} (${m.accessibleExperiment.objects} objects) | ${ms(m.accessibleAllChildTypes.p50)} (${m.accessibleAllChildTypes.objects} objects) |`);
 }
 p();
-p(`### Deltas on a loaded snapshot (p50 / p99; each call includes JSON.stringify of its body)`);
+p(`### Deltas on a loaded snapshot (p50 / p99; a body given as an object includes its JSON.stringify)`);
 p();
-p(`| N | add 1k ACL rows | remove 1k ACL rows | patchGroup (one member) | upsert one object (moves project) | upsert one project (re-places objects) | toJson |`);
+p(`| N | add 1k ACL rows: object / JSON text | remove 1k ACL rows: object / JSON text | patchGroup (one member) | upsert one object (moves project) | upsert one project (re-places objects) | toJson |`);
 p(`|---|---|---|---|---|---|---|`);
 for (const s of sizes) {
   const m = R.sizes[s].systems.permeval?.metrics;
   if (!m?.deltaAclAdd) continue;
-  const pp = (x) => `${ms2(x.p50)} / ${ms2(x.p99)}`;
-  p(`| ${s} | ${pp(m.deltaAclAdd)} | ${pp(m.deltaAclRemove)} | ${pp(m.deltaPatchGroup)} | ${pp(m.deltaUpsertObject)} | ${pp(m.deltaUpsertProject)} | ${ms(m.toJson.p50)} |`);
+  const pp = (x) => (x ? `${ms2(x.p50)} / ${ms2(x.p99)}` : '–');
+  const both = (object, text) => (text ? `${pp(object)}; ${pp(text)}` : pp(object));
+  p(`| ${s} | ${both(m.deltaAclAdd, m.deltaAclAddText)} | ${both(m.deltaAclRemove, m.deltaAclRemoveText)} | ${pp(m.deltaPatchGroup)} | ${pp(m.deltaUpsertObject)} | ${pp(m.deltaUpsertProject)} | ${ms(m.toJson.p50)} |`);
 }
 p();
 p(`### Memory after loading`);

@@ -187,28 +187,36 @@ async function workerPermeval({ bytes, text, queries, principals, agree, smoke }
   };
 
   // deltas (issue 6): a 1k-row ACL batch added, then the same batch removed, alternating so the snapshot
-  // stays the size it was loaded at; each call includes the JSON.stringify of its body, as a caller's would.
+  // stays the size it was loaded at. Two forms of the same bodies, interleaved: as objects (each call
+  // includes the JSON.stringify of its body, as a caller's would) and as the JSON text a worker receives
+  // in a change event, or a UI has just sent to POST /v1/acl/batch_update.
   const batchRows = smoke ? 100 : 1000;
   const users = doc.users.map((u) => u.id);
   const batches = Array.from({ length: 8 }, (_, b) => Array.from({ length: batchRows }, (_, i) => ({
     object_type: 'experiment', object_id: expIds[(b * batchRows + i) % expIds.length],
     user_id: users[(b * 7919 + i) % users.length], permission: 'update_acls',
   })));
-  const addT = [], removeT = [];
-  const deltaRuns = smoke ? 4 : 40;
-  for (let r = 0; r < deltaRuns + 2; r++) {
+  const texts = batches.map((rows) => [JSON.stringify({ add_acls: rows }), JSON.stringify({ remove_acls: rows })]);
+  const addT = [], removeT = [], addTextT = [], removeTextT = [];
+  const deltaRuns = smoke ? 4 : 200;
+  const timed = (out, r, call) => {
+    const t0 = now();
+    call();
+    const t1 = now();
+    if (r >= 4) out.push(Number(t1 - t0));
+  };
+  for (let r = 0; r < deltaRuns + 4; r++) {
     const rows = batches[r % batches.length];
-    let t0 = now();
-    snap.applyAclBatch({ add_acls: rows });
-    let t1 = now();
-    if (r >= 2) addT.push(Number(t1 - t0));
-    t0 = now();
-    snap.applyAclBatch({ remove_acls: rows });
-    t1 = now();
-    if (r >= 2) removeT.push(Number(t1 - t0));
+    const [addText, removeText] = texts[r % texts.length];
+    timed(addT, r, () => snap.applyAclBatch({ add_acls: rows }));
+    timed(removeT, r, () => snap.applyAclBatch({ remove_acls: rows }));
+    timed(addTextT, r, () => snap.applyAclBatch(addText));
+    timed(removeTextT, r, () => snap.applyAclBatch(removeText));
   }
   M.deltaAclAdd = { ...summarise(addT), rows: batchRows };
   M.deltaAclRemove = { ...summarise(removeT), rows: batchRows };
+  M.deltaAclAddText = { ...summarise(addTextT), rows: batchRows, bytes: texts[0][0].length };
+  M.deltaAclRemoveText = { ...summarise(removeTextT), rows: batchRows };
   const group = doc.groups.find((g) => !g.deleted_at && (g.member_users ?? []).length > 0);
   const outsider = users.find((u) => !(group.member_users ?? []).includes(u));
   M.deltaPatchGroup = measureHeavy((i) => snap.patchGroup(group.id, i % 2 ? { remove_member_users: [outsider] } : { add_member_users: [outsider] }), smoke ? 4 : 40, { warmup: 2 });
