@@ -382,7 +382,7 @@ impl Index {
     /// many removes before it, and the rows never take more than twice what the live ones need. The rows
     /// left are numbered as a fresh load of the snapshot's document would number them: in their order.
     fn compact_acls(&mut self) {
-        let live = self.acls.len() - self.removed_acls;
+        let live = self.acls.len().saturating_sub(self.removed_acls);
         // An id stays interned after its row goes, and is taken again when an add brings it back: most
         // batches remove what earlier ones added, so ids are kept unless they are mostly dead.
         let mut ids = (self.acl_ids.len() > 2 * live).then(AclIds::default);
