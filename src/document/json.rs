@@ -401,17 +401,37 @@ impl<'a> Reader<'a> {
     }
 
     /// A string, at its opening quote: borrowed from the input unless it holds escapes.
+    #[inline]
     fn string(&mut self) -> Result<Cow<'a, str>, Fail> {
+        // The common case, a string without escapes, is kept small enough to be inlined into the row
+        // reader; the rest is `escaped_string`.
+        let start = self.pos + 1;
+        let end = plain_run(self.bytes, start);
+        if self.bytes.get(end) == Some(&b'"') {
+            // Both ends sit next to a quote, so they are character boundaries of checked text.
+            let text = match self.text {
+                Some(t) => t.get(start..end),
+                None => std::str::from_utf8(self.bytes.get(start..end).unwrap_or_default()).ok(),
+            };
+            if let Some(text) = text {
+                self.pos = end + 1;
+                return Ok(Cow::Borrowed(text));
+            }
+        }
+        self.escaped_string()
+    }
+
+    /// [`Reader::string`] for a string with escapes, or that is not UTF-8, or has no end.
+    #[cold]
+    #[inline(never)]
+    fn escaped_string(&mut self) -> Result<Cow<'a, str>, Fail> {
         self.pos += 1;
         let start = self.pos;
         self.pos = plain_run(self.bytes, self.pos);
         if self.bytes.get(self.pos) == Some(&b'"') {
+            // Without an escape, only bytes that are not UTF-8 come here.
             let end = self.pos;
             self.pos += 1;
-            // Both ends sit next to a quote, so they are character boundaries of checked text.
-            if let Some(text) = self.text.and_then(|t| t.get(start..end)) {
-                return Ok(Cow::Borrowed(text));
-            }
             let raw = self.bytes.get(start..end).unwrap_or_default();
             return match std::str::from_utf8(raw) {
                 Ok(text) => Ok(Cow::Borrowed(text)),
