@@ -271,6 +271,22 @@ impl RowCx<'_> {
         Skip
     }
 
+    /// The warning for a field of the wrong type: out of line, so that the field readers around it stay
+    /// small enough to be inlined into each row's validator (perf, 2026-11-28).
+    #[cold]
+    #[inline(never)]
+    fn not_text(&mut self, name: &str, found: &Value<'_>) -> Skip {
+        self.warn(WarningCode::WrongType, format!("`{name}` must be a string, found {}", found.kind()), name)
+    }
+
+    /// The warning for an id field that is empty or missing (see [`RowCx::not_text`]).
+    #[cold]
+    #[inline(never)]
+    fn no_id(&mut self, name: &str, empty: bool) -> Skip {
+        let why = if empty { "empty" } else { "missing" };
+        self.warn(WarningCode::MissingField, format!("`{name}` is {why}; row skipped"), name)
+    }
+
     /// The row's shape: an object without duplicate keys.
     fn open<'r, 'a>(&mut self, row: Row<'r, 'a>) -> Result<&'r mut Fields<'a>, Skip> {
         match row {
@@ -289,33 +305,30 @@ impl RowCx<'_> {
     }
 
     /// An optional string field: absent or null is `None`; another type skips the row.
+    #[inline]
     fn text<'a>(&mut self, f: &mut Fields<'a>, name: &str) -> Result<Option<Cow<'a, str>>, Skip> {
         match f.take(name) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Str(s)) => Ok(Some(s)),
-            Some(other) => Err(self.warn(
-                WarningCode::WrongType,
-                format!("`{name}` must be a string, found {}", other.kind()),
-                name,
-            )),
+            Some(other) => Err(self.not_text(name, &other)),
         }
     }
 
     /// An optional id field: like [`RowCx::text`], and an empty string skips the row.
+    #[inline]
     fn opt_id<'a>(&mut self, f: &mut Fields<'a>, name: &str) -> Result<Option<Cow<'a, str>>, Skip> {
         match self.text(f, name)? {
-            Some(s) if s.is_empty() => {
-                Err(self.warn(WarningCode::MissingField, format!("`{name}` is empty; row skipped"), name))
-            }
+            Some(s) if s.is_empty() => Err(self.no_id(name, true)),
             other => Ok(other),
         }
     }
 
     /// A required id field.
+    #[inline]
     fn id<'a>(&mut self, f: &mut Fields<'a>, name: &str) -> Result<Cow<'a, str>, Skip> {
         match self.opt_id(f, name)? {
             Some(s) => Ok(s),
-            None => Err(self.warn(WarningCode::MissingField, format!("`{name}` is missing; row skipped"), name)),
+            None => Err(self.no_id(name, false)),
         }
     }
 
@@ -339,25 +352,31 @@ impl RowCx<'_> {
 
     /// An optional object type field; unknown names are kept, with a warning that they reach only objects
     /// of exactly that type.
+    #[inline]
     fn object_type(&mut self, f: &mut Fields<'_>, name: &str) -> Result<Option<ObjectType>, Skip> {
         let Some(text) = self.text(f, name)? else {
             return Ok(None);
         };
         let t = ObjectType::from(text.as_ref());
         if !t.is_known() {
-            self.warn(
-                WarningCode::UnknownObjectType,
-                format!("unknown object type `{text}`; kept, reaching only objects of exactly that type"),
-                name,
-            );
+            self.unknown_type(name, &text);
         }
         Ok(Some(t))
     }
 
+    /// The warning for an object type permeval does not know (see [`RowCx::not_text`]).
+    #[cold]
+    #[inline(never)]
+    fn unknown_type(&mut self, name: &str, text: &str) {
+        let message = format!("unknown object type `{text}`; kept, reaching only objects of exactly that type");
+        self.warn(WarningCode::UnknownObjectType, message, name);
+    }
+
+    #[inline]
     fn required_type(&mut self, f: &mut Fields<'_>, name: &str) -> Result<ObjectType, Skip> {
         match self.object_type(f, name)? {
             Some(t) => Ok(t),
-            None => Err(self.warn(WarningCode::MissingField, format!("`{name}` is missing; row skipped"), name)),
+            None => Err(self.no_id(name, false)),
         }
     }
 
