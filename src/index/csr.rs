@@ -105,8 +105,18 @@ impl Lists {
 
     /// The list of `key`, built items first; empty for a key never given one.
     pub(crate) fn get(&self, key: usize) -> impl Iterator<Item = &u32> {
+        self.built(key).iter().chain(self.added(key))
+    }
+
+    /// The items `key`'s list was built with (some overwritten with `u32::MAX` since).
+    pub(crate) fn built(&self, key: usize) -> &[u32] {
+        self.built.get(key)
+    }
+
+    /// The items pushed to `key`'s list and not dropped, in order.
+    pub(crate) fn added(&self, key: usize) -> impl Iterator<Item = &u32> {
         let first = u32::try_from(key).ok().and_then(|k| self.added.get(&k)).map_or(NONE, |&(first, _)| first);
-        self.built.get(key).iter().chain(Chain { links: &self.links, at: first })
+        Chain { links: &self.links, at: first }
     }
 
     pub(crate) fn push(&mut self, key: u32, item: u32) {

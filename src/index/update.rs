@@ -169,12 +169,49 @@ impl Index {
         }
     }
 
-    /// The live row with this identity tuple, if any.
-    fn find_acl(&self, node: NodeIx, holder: Holder, grant: Grant) -> Option<u32> {
-        self.acls_by_node
-            .get(node.ix())
-            .copied()
-            .find(|&a| self.acl(a).is_some_and(|acl| acl.holder() == holder && acl.grant() == grant))
+    /// The live row with each identity tuple, if any (`None` for a `None` key), in order.
+    ///
+    /// The rows on an object are a cold list of cold rows on a large org, and a loop that does much else
+    /// between lookups takes their cache misses one at a time; so, as in [`Interner::get_all`], each stage
+    /// runs for every key before the next. Rows added by deltas are looked at first: they are few and
+    /// recent (in cache), and a batch's removes are mostly of rows an earlier batch added, which then never
+    /// touch the built list. The order is free, since no two live rows are the same grant.
+    fn find_acls(&self, keys: &[Option<(NodeIx, Holder, Grant)>]) -> Vec<Option<u32>> {
+        // A row's holder, grant and restriction as packed, compared without unpacking each row's.
+        let packed: Vec<Option<(NodeIx, [u32; 3])>> = keys
+            .iter()
+            .map(|k| {
+                let &(node, holder, grant) = k.as_ref()?;
+                let [_, holder, grant, restrict] = Acl::new(0, node, holder, grant)?.identity();
+                Some((node, [holder, grant, restrict]))
+            })
+            .collect();
+        let is = |a: u32, key: &[u32; 3]| {
+            self.acl(a).is_some_and(|acl| matches!(acl.identity(), [_, h, g, r] if [h, g, r] == *key))
+        };
+        let mut found: Vec<Option<u32>> = packed
+            .iter()
+            .map(|k| {
+                let (node, key) = k.as_ref()?;
+                self.acls_by_node.added(node.ix()).copied().find(|&a| is(a, key))
+            })
+            .collect();
+        let built: Vec<&[u32]> = packed
+            .iter()
+            .zip(&found)
+            .map(|(k, f)| match (k, f) {
+                (Some((node, _)), None) => self.acls_by_node.built(node.ix()),
+                _ => &[],
+            })
+            .collect();
+        for ((k, f), rows) in packed.iter().zip(&mut found).zip(built) {
+            if let Some((_, key)) = k
+                && f.is_none()
+            {
+                *f = rows.iter().copied().find(|&a| is(a, key));
+            }
+        }
+        found
     }
 
     /// The identity tuple of an item as the index would enter it, if everything it names is already
@@ -251,48 +288,79 @@ impl Index {
         Ok(Item { row, holder, role, probe })
     }
 
+    /// An added item, checked and resolved; `user` and `node` are what [`Index::named`] found for it.
+    fn added_item<'b>(
+        &self,
+        row: &'b AclRow<'b>,
+        user: Option<u32>,
+        node: Option<u32>,
+    ) -> Result<Item<'b>, SnapshotError> {
+        let path = |field: &str| format!("add_acls[{}].{field}", row.at);
+        if let Some(other) = row.object_org_id.as_deref().filter(|o| *o != &*self.org_id) {
+            return Err(rejected(WarningCode::ForeignOrg, format!("ACL of org `{other}`"), path("_object_org_id")));
+        }
+        if row.object_type.is_org_singleton() && row.object_id != *self.org_id {
+            let message = format!("`{}` object `{}` is not this snapshot's org", row.object_type, row.object_id);
+            return Err(rejected(WarningCode::ForeignOrg, message, path("object_id")));
+        }
+        self.resolve_item(row, "add_acls", user, node)
+    }
+
     /// `POST /v1/acl/batch_update`: adds, then removes.
     pub(crate) fn apply_acl_batch(&mut self, batch: &AclBatch<'_>) -> Result<(), SnapshotError> {
-        let mut adds = Vec::with_capacity(batch.add.len());
+        let ids: Vec<_> = batch.add.iter().map(AclRow::id).collect();
+        let numbered = self.acl_ids.get_all(ids.iter().map(|text| text.as_ref()));
+        let (users, nodes) = self.named(&batch.add);
+        // The items are resolved up to the first that is refused, and that refusal is returned once the
+        // items before it are checked: the first problem in the order of the items is the one reported.
+        let mut items = Vec::with_capacity(batch.add.len());
+        let mut refused = None;
+        for (row, (user, node)) in batch.add.iter().zip(users.into_iter().zip(nodes)) {
+            match self.added_item(row, user, node) {
+                Ok(item) => items.push(item),
+                Err(e) => {
+                    refused = Some(e);
+                    break;
+                }
+            }
+        }
+        // Looked up together, for every item, before any is checked (see `find_acls`).
+        let keys: Vec<_> =
+            items.iter().map(|item| item.probe.map(|(node, grant)| (node, item.holder, grant))).collect();
+        let existing = self.find_acls(&keys);
+        let held: Vec<bool> = numbered
+            .iter()
+            .take(items.len())
+            .map(|id| id.and_then(|n| self.acl_rows.get(n as usize)).is_some_and(|&a| self.acl(a).is_some()))
+            .collect();
         // Loading checks a row's grant before its id: a grant that is there already (in the snapshot, or
         // earlier in this batch) is a no-op whatever id it comes with. Otherwise its id must be free: not
         // a live row's, not an earlier item's. A grant is keyed by its numbers when everything it names is
         // in the index (hashing three integers, not five strings), by its text otherwise; one grant is
         // always keyed the same way, since whether its names are there does not change during the checks.
         let mut entered: HashSet<(NodeIx, Holder, Grant), BuildHasherDefault<DenseHasher>> =
-            HashSet::with_capacity_and_hasher(batch.add.len(), Default::default());
+            HashSet::with_capacity_and_hasher(items.len(), Default::default());
         let mut new = HashSet::new();
         let mut claimed: HashSet<&str, BuildHasherDefault<DenseHasher>> =
-            HashSet::with_capacity_and_hasher(batch.add.len(), Default::default());
-        let ids: Vec<_> = batch.add.iter().map(AclRow::id).collect();
-        let numbered = self.acl_ids.get_all(ids.iter().map(|text| text.as_ref()));
-        let (users, nodes) = self.named(&batch.add);
-        let found = users.into_iter().zip(nodes).zip(numbered);
-        for ((row, text), ((user, node), id)) in batch.add.iter().zip(&ids).zip(found) {
-            let path = |field: &str| format!("add_acls[{}].{field}", row.at);
-            if let Some(other) = row.object_org_id.as_deref().filter(|o| *o != &*self.org_id) {
-                return Err(rejected(WarningCode::ForeignOrg, format!("ACL of org `{other}`"), path("_object_org_id")));
-            }
-            if row.object_type.is_org_singleton() && row.object_id != *self.org_id {
-                let message = format!("`{}` object `{}` is not this snapshot's org", row.object_type, row.object_id);
-                return Err(rejected(WarningCode::ForeignOrg, message, path("object_id")));
-            }
-            let item = self.resolve_item(row, "add_acls", user, node)?;
-            let first = match item.probe {
-                Some((node, grant)) => {
-                    self.find_acl(node, item.holder, grant).is_none() && entered.insert((node, item.holder, grant))
-                }
-                None => new.insert(row.grant_key()),
+            HashSet::with_capacity_and_hasher(items.len(), Default::default());
+        let mut adds = Vec::with_capacity(items.len());
+        let checks = keys.into_iter().zip(existing).zip(held).zip(ids.iter().zip(numbered));
+        for (item, (((key, existing), held), (text, id))) in items.into_iter().zip(checks) {
+            let first = match key {
+                Some(key) => existing.is_none() && entered.insert(key),
+                None => new.insert(item.row.grant_key()),
             };
             if !first {
                 continue;
             }
-            let held = id.and_then(|n| self.acl_rows.get(n as usize)).is_some_and(|&a| self.acl(a).is_some());
             if held || !claimed.insert(&**text) {
                 let message = format!("id `{text}` belongs to another ACL");
-                return Err(rejected(WarningCode::DuplicateId, message, path("id")));
+                return Err(rejected(WarningCode::DuplicateId, message, format!("add_acls[{}].id", item.row.at)));
             }
             adds.push((item, id, text));
+        }
+        if let Some(refused) = refused {
+            return Err(refused);
         }
         let mut removes = Vec::with_capacity(batch.remove.len());
         let (users, nodes) = self.named(&batch.remove);
@@ -334,20 +402,22 @@ impl Index {
             self.acls_by_holder.push(holder_key(holder), at);
             self.granted(holder, node, &coverage);
         }
+        // What an item named before the adds is still there (numbers are never taken back); what it did
+        // not, an add of this batch may have entered, so it is looked up again.
+        let keys: Vec<_> = removes
+            .iter()
+            .map(|item| item.probe.or_else(|| self.probe(item.row, item.role)).map(|(n, g)| (n, item.holder, g)))
+            .collect();
+        let found = self.find_acls(&keys);
         let mut removed = Vec::with_capacity(removes.len());
         let (mut nodes, mut holders) = (Vec::with_capacity(removes.len()), Vec::with_capacity(removes.len()));
-        for Item { row, holder, role, probe } in removes {
-            // What an item named before the adds is still there (numbers are never taken back); what it did
-            // not, an add of this batch may have entered, so it is looked up again.
-            let Some((node, grant)) = probe.or_else(|| self.probe(row, role)) else { continue };
-            let Some(at) = self.find_acl(node, holder, grant) else { continue };
-            if let Some(slot) = self.acls.get_mut(at as usize)
-                && let Some(acl) = slot.take()
-            {
-                self.removed_acls += 1;
-                if let Some(id) = self.acl_rows.get_mut(acl.id as usize) {
-                    *id = u32::MAX;
-                }
+        for (key, at) in keys.into_iter().zip(found) {
+            let (Some((node, holder, _)), Some(at)) = (key, at) else { continue };
+            // An item the batch names twice finds the row the first removed.
+            let Some(acl) = self.acls.get_mut(at as usize).and_then(Option::take) else { continue };
+            self.removed_acls += 1;
+            if let Some(id) = self.acl_rows.get_mut(acl.id as usize) {
+                *id = u32::MAX;
             }
             removed.push(at);
             nodes.push(node.0);
