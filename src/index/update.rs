@@ -340,9 +340,12 @@ impl Index {
         // always keyed the same way, since whether its names are there does not change during the checks.
         let mut entered: HashSet<(NodeIx, Holder, Grant), BuildHasherDefault<DenseHasher>> =
             HashSet::with_capacity_and_hasher(items.len(), Default::default());
-        let mut new = HashSet::new();
-        let mut claimed: HashSet<&str, BuildHasherDefault<DenseHasher>> =
+        let mut new: HashSet<_, BuildHasherDefault<DenseHasher>> = HashSet::default();
+        // The ids taken by earlier items: by number when the index has interned them (one word hashed, not
+        // tens of bytes), by text when not. One text always has one number or none, so no id is in both.
+        let mut claimed: HashSet<u32, BuildHasherDefault<DenseHasher>> =
             HashSet::with_capacity_and_hasher(items.len(), Default::default());
+        let mut claimed_new: HashSet<&str, BuildHasherDefault<DenseHasher>> = HashSet::default();
         let mut adds = Vec::with_capacity(items.len());
         let checks = keys.into_iter().zip(existing).zip(held).zip(ids.iter().zip(numbered));
         for (item, (((key, existing), held), (text, id))) in items.into_iter().zip(checks) {
@@ -353,7 +356,11 @@ impl Index {
             if !first {
                 continue;
             }
-            if held || !claimed.insert(&**text) {
+            let free = match id {
+                Some(n) => claimed.insert(n),
+                None => claimed_new.insert(&**text),
+            };
+            if held || !free {
                 let message = format!("id `{text}` belongs to another ACL");
                 return Err(rejected(WarningCode::DuplicateId, message, format!("add_acls[{}].id", item.row.at)));
             }
