@@ -116,14 +116,19 @@ impl Interner {
         let keys: Vec<Option<(u32, &str, u64)>> = keys.map(|k| k.map(|(tag, s)| (tag, s, hash_str(tag, s)))).collect();
         let slots: Vec<u32> =
             keys.iter().map(|k| k.as_ref().map_or(0, |&(_, _, hash)| self.slots.first(hash))).collect();
-        // The entry each first slot names, if its hash bits match: its tag, and where its text is (not the
-        // text itself).
+        // The entry of each key's first candidate: its tag, and where its text is (not the text itself).
+        // The slots after the first are mostly on its cache line, read by now: probing them costs no miss.
         let first: Vec<Option<(u32, u32, &str)>> = keys
             .iter()
             .zip(&slots)
             .map(|(k, &slot)| {
                 let &(_, _, hash) = k.as_ref()?;
-                let ix = self.slots.number_in(slot, hash)?.wrapping_sub(1);
+                let number = match self.slots.number_in(slot, hash) {
+                    Some(number) => number,
+                    None if slot == 0 => return None,
+                    None => self.slots.candidates(hash).next()?,
+                };
+                let ix = number.wrapping_sub(1);
                 self.entry(ix).map(|(tag, text)| (ix, tag, text))
             })
             .collect();
