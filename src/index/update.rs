@@ -169,49 +169,46 @@ impl Index {
         }
     }
 
-    /// The live row with each identity tuple, if any (`None` for a `None` key), in order.
+    /// The live row with each identity (as [`Acl::identity`] packs it), if any (`None` for a `None` key),
+    /// in order.
     ///
     /// The rows on an object are a cold list of cold rows on a large org, and a loop that does much else
     /// between lookups takes their cache misses one at a time; so, as in [`Interner::get_all`], each stage
     /// runs for every key before the next. Rows added by deltas are looked at first: they are few and
     /// recent (in cache), and a batch's removes are mostly of rows an earlier batch added, which then never
     /// touch the built list. The order is free, since no two live rows are the same grant.
-    fn find_acls(&self, keys: &[Option<(NodeIx, Holder, Grant)>]) -> Vec<Option<u32>> {
-        // A row's holder, grant and restriction as packed, compared without unpacking each row's.
-        let packed: Vec<Option<(NodeIx, [u32; 3])>> = keys
+    fn find_acls(&self, keys: &[Option<[u32; 4]>]) -> Vec<Option<u32>> {
+        let is = |a: u32, key: &[u32; 4]| self.acl(a).is_some_and(|acl| acl.identity() == *key);
+        let node = |key: &[u32; 4]| key[0] as usize;
+        let mut found: Vec<Option<u32>> = keys
             .iter()
             .map(|k| {
-                let &(node, holder, grant) = k.as_ref()?;
-                let [_, holder, grant, restrict] = Acl::new(0, node, holder, grant)?.identity();
-                Some((node, [holder, grant, restrict]))
+                let key = k.as_ref()?;
+                self.acls_by_node.added(node(key)).copied().find(|&a| is(a, key))
             })
             .collect();
-        let is = |a: u32, key: &[u32; 3]| {
-            self.acl(a).is_some_and(|acl| matches!(acl.identity(), [_, h, g, r] if [h, g, r] == *key))
-        };
-        let mut found: Vec<Option<u32>> = packed
-            .iter()
-            .map(|k| {
-                let (node, key) = k.as_ref()?;
-                self.acls_by_node.added(node.ix()).copied().find(|&a| is(a, key))
-            })
-            .collect();
-        let built: Vec<&[u32]> = packed
+        let built: Vec<&[u32]> = keys
             .iter()
             .zip(&found)
             .map(|(k, f)| match (k, f) {
-                (Some((node, _)), None) => self.acls_by_node.built(node.ix()),
+                (Some(key), None) => self.acls_by_node.built(node(key)),
                 _ => &[],
             })
             .collect();
-        for ((k, f), rows) in packed.iter().zip(&mut found).zip(built) {
-            if let Some((_, key)) = k
+        for ((k, f), rows) in keys.iter().zip(&mut found).zip(built) {
+            if let Some(key) = k
                 && f.is_none()
             {
                 *f = rows.iter().copied().find(|&a| is(a, key));
             }
         }
         found
+    }
+
+    /// The identity of a grant on `node` as [`Acl::identity`] packs it, to compare and hash as four
+    /// numbers; `None` for numbers too large to pack, which no row has.
+    fn identity(node: NodeIx, holder: Holder, grant: Grant) -> Option<[u32; 4]> {
+        Acl::new(0, node, holder, grant).map(|acl| acl.identity())
     }
 
     /// The identity tuple of an item as the index would enter it, if everything it names is already
@@ -325,8 +322,10 @@ impl Index {
             }
         }
         // Looked up together, for every item, before any is checked (see `find_acls`).
-        let keys: Vec<_> =
-            items.iter().map(|item| item.probe.map(|(node, grant)| (node, item.holder, grant))).collect();
+        let keys: Vec<_> = items
+            .iter()
+            .map(|item| item.probe.and_then(|(node, grant)| Index::identity(node, item.holder, grant)))
+            .collect();
         let existing = self.find_acls(&keys);
         let held: Vec<bool> = numbered
             .iter()
@@ -336,9 +335,10 @@ impl Index {
         // Loading checks a row's grant before its id: a grant that is there already (in the snapshot, or
         // earlier in this batch) is a no-op whatever id it comes with. Otherwise its id must be free: not
         // a live row's, not an earlier item's. A grant is keyed by its numbers when everything it names is
-        // in the index (hashing three integers, not five strings), by its text otherwise; one grant is
-        // always keyed the same way, since whether its names are there does not change during the checks.
-        let mut entered: HashSet<(NodeIx, Holder, Grant), BuildHasherDefault<DenseHasher>> =
+        // in the index (hashing four integers, not five strings; numbers too large to pack, which no row
+        // has, count as not there), by its text otherwise; one grant is always keyed the same way, since
+        // its numbers do not change during the checks.
+        let mut entered: HashSet<[u32; 4], BuildHasherDefault<DenseHasher>> =
             HashSet::with_capacity_and_hasher(items.len(), Default::default());
         let mut new: HashSet<_, BuildHasherDefault<DenseHasher>> = HashSet::default();
         // The ids taken by earlier items: by number when the index has interned them (one word hashed, not
@@ -413,13 +413,17 @@ impl Index {
         // not, an add of this batch may have entered, so it is looked up again.
         let keys: Vec<_> = removes
             .iter()
-            .map(|item| item.probe.or_else(|| self.probe(item.row, item.role)).map(|(n, g)| (n, item.holder, g)))
+            .map(|item| {
+                let (node, grant) = item.probe.or_else(|| self.probe(item.row, item.role))?;
+                Index::identity(node, item.holder, grant)
+            })
             .collect();
         let found = self.find_acls(&keys);
         let mut removed = Vec::with_capacity(removes.len());
         let (mut nodes, mut holders) = (Vec::with_capacity(removes.len()), Vec::with_capacity(removes.len()));
-        for (key, at) in keys.into_iter().zip(found) {
-            let (Some((node, holder, _)), Some(at)) = (key, at) else { continue };
+        for ((item, key), at) in removes.iter().zip(keys).zip(found) {
+            let (Some([node, ..]), Some(at)) = (key, at) else { continue };
+            let (node, holder) = (NodeIx(node), item.holder);
             // An item the batch names twice finds the row the first removed.
             let Some(acl) = self.acls.get_mut(at as usize).and_then(Option::take) else { continue };
             self.removed_acls += 1;
