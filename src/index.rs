@@ -34,7 +34,7 @@ pub(crate) use acl_ids::AclIds;
 pub(crate) use build::Builder;
 pub(crate) use chunked::Chunked;
 pub(crate) use coverage::{Coverage, TypeCode};
-pub(crate) use csr::{Csr, Lists};
+pub(crate) use csr::{Csr, ItemSet, Lists};
 pub(crate) use export::{Keep, Subset};
 pub(crate) use intern::Interner;
 

@@ -105,8 +105,18 @@ impl Lists {
 
     /// The list of `key`, built items first; empty for a key never given one.
     pub(crate) fn get(&self, key: usize) -> impl Iterator<Item = &u32> {
+        self.built(key).iter().chain(self.added(key))
+    }
+
+    /// The items `key`'s list was built with (some overwritten with `u32::MAX` since).
+    pub(crate) fn built(&self, key: usize) -> &[u32] {
+        self.built.get(key)
+    }
+
+    /// The items pushed to `key`'s list and not dropped, in order.
+    pub(crate) fn added(&self, key: usize) -> impl Iterator<Item = &u32> {
         let first = u32::try_from(key).ok().and_then(|k| self.added.get(&k)).map_or(NONE, |&(first, _)| first);
-        self.built.get(key).iter().chain(Chain { links: &self.links, at: first })
+        Chain { links: &self.links, at: first }
     }
 
     pub(crate) fn push(&mut self, key: u32, item: u32) {
@@ -136,14 +146,14 @@ impl Lists {
         }
     }
 
-    /// Drops from the list of `key` the items in `gone` (sorted). Built items are overwritten with
-    /// `u32::MAX` (which names nothing) rather than moved, so other keys' lists stay where they are; when
-    /// `gone` holds no item that could be built, the built list is not read at all (it is cold, and a
-    /// delta's removes are mostly of rows earlier deltas added). A key left with no added items leaves the
-    /// map: lookups of keys that are not in it stop at its control bytes, so a map that kept every key
-    /// ever added to would make every later lookup a cache miss.
-    pub(crate) fn drop_items(&mut self, key: u32, gone: &[u32]) {
-        let kept = |a: &u32| gone.binary_search(a).is_err();
+    /// Drops from the list of `key` the items in `gone`. Built items are overwritten with `u32::MAX`
+    /// (which names nothing) rather than moved, so other keys' lists stay where they are; when `gone`
+    /// holds no item that could be built, the built list is not read at all (it is cold, and a delta's
+    /// removes are mostly of rows earlier deltas added). A key left with no added items leaves the map:
+    /// lookups of keys that are not in it stop at its control bytes, so a map that kept every key ever
+    /// added to would make every later lookup a cache miss.
+    pub(crate) fn drop_items(&mut self, key: u32, gone: &ItemSet) {
+        let kept = |a: &u32| !gone.contains(*a);
         if let Some(&(first, _)) = self.added.get(&key) {
             // The chain is walked again, keeping what stays linked in order.
             let (mut head, mut tail) = (NONE, NONE);
@@ -172,7 +182,7 @@ impl Lists {
                 }
             }
         }
-        if gone.first().is_none_or(|&first| first >= self.built_end) {
+        if gone.first().is_none_or(|first| first >= self.built_end) {
             return;
         }
         let (Some(&start), Some(&end)) = (self.built.starts.get(key as usize), self.built.starts.get(key as usize + 1))
@@ -184,6 +194,39 @@ impl Lists {
                 *item = u32::MAX;
             }
         }
+    }
+}
+
+/// Items as bits, from the first of them: the rows a batch removed, asked about for every item of the
+/// lists it drops them from. A binary search of a sorted list of them was most of what dropping cost
+/// (perf, 2026-11-28): its ten steps each wait on the one before.
+pub(crate) struct ItemSet {
+    first: u32,
+    bits: Vec<u64>,
+}
+
+impl ItemSet {
+    pub(crate) fn of(items: &[u32]) -> ItemSet {
+        let first = items.iter().copied().min().unwrap_or(0);
+        let span = items.iter().map(|&i| i - first).max().map_or(0, |last| last as usize / 64 + 1);
+        let mut set = ItemSet { first, bits: vec![0; span] };
+        for &i in items {
+            let at = i - first;
+            if let Some(word) = set.bits.get_mut(at as usize / 64) {
+                *word |= 1 << (at % 64);
+            }
+        }
+        set
+    }
+
+    pub(crate) fn contains(&self, item: u32) -> bool {
+        let Some(at) = item.checked_sub(self.first) else { return false };
+        self.bits.get(at as usize / 64).is_some_and(|word| word >> (at % 64) & 1 == 1)
+    }
+
+    /// The smallest item; `None` for an empty set.
+    fn first(&self) -> Option<u32> {
+        (!self.bits.is_empty()).then_some(self.first)
     }
 }
 
@@ -215,11 +258,24 @@ mod tests {
         let mut lists = Lists::new(Csr::from_pairs(2, [(1, 4), (1, 5), (0, 3)].into_iter()));
         lists.push(1, 6);
         lists.push(1, 7);
-        lists.drop_items(1, &[6]);
+        lists.drop_items(1, &ItemSet::of(&[6]));
         assert_eq!(lists.get(1).copied().collect::<Vec<_>>(), [4, 5, 7]);
-        lists.drop_items(1, &[4, 7, 9]);
+        lists.drop_items(1, &ItemSet::of(&[9, 4, 7]));
         assert_eq!(lists.get(1).copied().filter(|&a| a != u32::MAX).collect::<Vec<_>>(), [5]);
         assert_eq!(lists.get(0).copied().collect::<Vec<_>>(), [3]);
+    }
+
+    #[test]
+    fn item_sets_hold_what_they_were_made_of() {
+        let items = [700, 64, 65, 127, 128, 900, 64];
+        let set = ItemSet::of(&items);
+        for i in 0..1000 {
+            assert_eq!(set.contains(i), items.contains(&i), "{i}");
+        }
+        assert_eq!(set.first(), Some(64));
+        let empty = ItemSet::of(&[]);
+        assert!(empty.first().is_none() && !empty.contains(0) && !empty.contains(u32::MAX));
+        assert!(ItemSet::of(&[u32::MAX]).contains(u32::MAX));
     }
 
     #[test]
@@ -228,8 +284,8 @@ mod tests {
         for (key, item) in [(1, 10), (2, 20), (1, 11), (2, 21), (1, 12)] {
             lists.push(key, item);
         }
-        lists.drop_items(1, &[10, 12]);
-        lists.drop_items(2, &[20, 21]);
+        lists.drop_items(1, &ItemSet::of(&[10, 12]));
+        lists.drop_items(2, &ItemSet::of(&[20, 21]));
         assert_eq!(lists.get(2).count(), 0);
         for (key, item) in [(3, 30), (1, 13), (3, 31), (2, 22), (1, 14)] {
             lists.push(key, item);
@@ -238,7 +294,7 @@ mod tests {
         assert_eq!(lists.get(1).copied().collect::<Vec<_>>(), [11, 13, 14]);
         assert_eq!(lists.get(2).copied().collect::<Vec<_>>(), [22]);
         assert_eq!(lists.get(3).copied().collect::<Vec<_>>(), [30, 31]);
-        lists.drop_items(1, &[11]);
+        lists.drop_items(1, &ItemSet::of(&[11]));
         lists.push(1, 15);
         assert_eq!(lists.get(1).copied().collect::<Vec<_>>(), [13, 14, 15]);
     }

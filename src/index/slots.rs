@@ -77,6 +77,16 @@ impl Slots {
         }
     }
 
+    /// The slot a probe for `hash` starts at, as it is: `0` when empty.
+    pub(crate) fn first(&self, hash: u64) -> u32 {
+        self.slots.get(hash as usize & self.slots.len().wrapping_sub(1)).copied().unwrap_or(0)
+    }
+
+    /// The number in `slot`, a slot read for `hash`, if it holds one placed with `hash`'s top bits.
+    pub(crate) fn number_in(&self, slot: u32, hash: u64) -> Option<u32> {
+        (slot != 0 && slot & !self.mask == self.high(hash)).then_some(slot & self.mask)
+    }
+
     /// The numbers placed with hashes whose top bits match `hash`'s, in probe order: what a lookup has
     /// to compare its key against.
     pub(crate) fn candidates(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
@@ -106,6 +116,10 @@ mod tests {
         assert_eq!(slots.candidates(0xabcd_0000_0000_0007).collect::<Vec<_>>(), [2, 4, 6, 8, 10]);
         assert_eq!(slots.candidates(0x1234_0000_0000_0007).collect::<Vec<_>>(), [1, 3, 5, 7, 9]);
         assert_eq!(slots.candidates(0x1234_0000_0000_0020).count(), 0);
+        let first = slots.first(0xabcd_0000_0000_0007);
+        assert_eq!(slots.number_in(first, 0x1234_0000_0000_0007), Some(1));
+        assert_eq!(slots.number_in(first, 0xabcd_0000_0000_0007), None, "slot 7 holds a number with other bits");
+        assert_eq!((slots.first(0x20), slots.number_in(0, 0x20)), (0, None));
         assert!(slots.fits(63) && !slots.fits(64) && !slots.fits(0));
         assert_eq!(Slots::default().candidates(5).count(), 0);
     }

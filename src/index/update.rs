@@ -20,8 +20,8 @@ use super::closure::TooDeep;
 use super::derive::{GroupRelations, RoleRelations};
 use super::tables::{GroupRow, Head, ObjectRow, OrgRef, ProjectGroupRow, ProjectRow, RoleRow};
 use super::{
-    Acl, AclIds, Chunked, Coverage, DenseHasher, Grant, GroupIx, Holder, Index, Interner, NodeIx, Place, PrincipalIx,
-    Resolved, RoleIx, TypeCode, derive, holder_key, too_deep_group, too_deep_role,
+    Acl, AclIds, Chunked, Coverage, DenseHasher, Grant, GroupIx, Holder, Index, Interner, ItemSet, NodeIx, Place,
+    PrincipalIx, Resolved, RoleIx, TypeCode, derive, holder_key, too_deep_group, too_deep_role,
 };
 use crate::document::delta::{AclBatch, Upsert};
 use crate::document::{AclGrant, AclHolder, AclRow, ErrorCode, GroupPatch, Member, RolePatch, SnapshotError};
@@ -169,12 +169,46 @@ impl Index {
         }
     }
 
-    /// The live row with this identity tuple, if any.
-    fn find_acl(&self, node: NodeIx, holder: Holder, grant: Grant) -> Option<u32> {
-        self.acls_by_node
-            .get(node.ix())
-            .copied()
-            .find(|&a| self.acl(a).is_some_and(|acl| acl.holder() == holder && acl.grant() == grant))
+    /// The live row with each identity (as [`Acl::identity`] packs it), if any (`None` for a `None` key),
+    /// in order.
+    ///
+    /// The rows on an object are a cold list of cold rows on a large org, and a loop that does much else
+    /// between lookups takes their cache misses one at a time; so, as in [`Interner::get_all`], each stage
+    /// runs for every key before the next. Rows added by deltas are looked at first: they are few and
+    /// recent (in cache), and a batch's removes are mostly of rows an earlier batch added, which then never
+    /// touch the built list. The order is free, since no two live rows are the same grant.
+    fn find_acls(&self, keys: &[Option<[u32; 4]>]) -> Vec<Option<u32>> {
+        let is = |a: u32, key: &[u32; 4]| self.acl(a).is_some_and(|acl| acl.identity() == *key);
+        let node = |key: &[u32; 4]| key[0] as usize;
+        let mut found: Vec<Option<u32>> = keys
+            .iter()
+            .map(|k| {
+                let key = k.as_ref()?;
+                self.acls_by_node.added(node(key)).copied().find(|&a| is(a, key))
+            })
+            .collect();
+        let built: Vec<&[u32]> = keys
+            .iter()
+            .zip(&found)
+            .map(|(k, f)| match (k, f) {
+                (Some(key), None) => self.acls_by_node.built(node(key)),
+                _ => &[],
+            })
+            .collect();
+        for ((k, f), rows) in keys.iter().zip(&mut found).zip(built) {
+            if let Some(key) = k
+                && f.is_none()
+            {
+                *f = rows.iter().copied().find(|&a| is(a, key));
+            }
+        }
+        found
+    }
+
+    /// The identity of a grant on `node` as [`Acl::identity`] packs it, to compare and hash as four
+    /// numbers; `None` for numbers too large to pack, which no row has.
+    fn identity(node: NodeIx, holder: Holder, grant: Grant) -> Option<[u32; 4]> {
+        Acl::new(0, node, holder, grant).map(|acl| acl.identity())
     }
 
     /// The identity tuple of an item as the index would enter it, if everything it names is already
@@ -251,48 +285,89 @@ impl Index {
         Ok(Item { row, holder, role, probe })
     }
 
+    /// An added item, checked and resolved; `user` and `node` are what [`Index::named`] found for it.
+    fn added_item<'b>(
+        &self,
+        row: &'b AclRow<'b>,
+        user: Option<u32>,
+        node: Option<u32>,
+    ) -> Result<Item<'b>, SnapshotError> {
+        let path = |field: &str| format!("add_acls[{}].{field}", row.at);
+        if let Some(other) = row.object_org_id.as_deref().filter(|o| *o != &*self.org_id) {
+            return Err(rejected(WarningCode::ForeignOrg, format!("ACL of org `{other}`"), path("_object_org_id")));
+        }
+        if row.object_type.is_org_singleton() && row.object_id != *self.org_id {
+            let message = format!("`{}` object `{}` is not this snapshot's org", row.object_type, row.object_id);
+            return Err(rejected(WarningCode::ForeignOrg, message, path("object_id")));
+        }
+        self.resolve_item(row, "add_acls", user, node)
+    }
+
     /// `POST /v1/acl/batch_update`: adds, then removes.
     pub(crate) fn apply_acl_batch(&mut self, batch: &AclBatch<'_>) -> Result<(), SnapshotError> {
-        let mut adds = Vec::with_capacity(batch.add.len());
-        // Loading checks a row's grant before its id: a grant that is there already (in the snapshot, or
-        // earlier in this batch) is a no-op whatever id it comes with. Otherwise its id must be free: not
-        // a live row's, not an earlier item's. A grant is keyed by its numbers when everything it names is
-        // in the index (hashing three integers, not five strings), by its text otherwise; one grant is
-        // always keyed the same way, since whether its names are there does not change during the checks.
-        let mut entered: HashSet<(NodeIx, Holder, Grant), BuildHasherDefault<DenseHasher>> =
-            HashSet::with_capacity_and_hasher(batch.add.len(), Default::default());
-        let mut new = HashSet::new();
-        let mut claimed: HashSet<&str, BuildHasherDefault<DenseHasher>> =
-            HashSet::with_capacity_and_hasher(batch.add.len(), Default::default());
         let ids: Vec<_> = batch.add.iter().map(AclRow::id).collect();
         let numbered = self.acl_ids.get_all(ids.iter().map(|text| text.as_ref()));
         let (users, nodes) = self.named(&batch.add);
-        let found = users.into_iter().zip(nodes).zip(numbered);
-        for ((row, text), ((user, node), id)) in batch.add.iter().zip(&ids).zip(found) {
-            let path = |field: &str| format!("add_acls[{}].{field}", row.at);
-            if let Some(other) = row.object_org_id.as_deref().filter(|o| *o != &*self.org_id) {
-                return Err(rejected(WarningCode::ForeignOrg, format!("ACL of org `{other}`"), path("_object_org_id")));
-            }
-            if row.object_type.is_org_singleton() && row.object_id != *self.org_id {
-                let message = format!("`{}` object `{}` is not this snapshot's org", row.object_type, row.object_id);
-                return Err(rejected(WarningCode::ForeignOrg, message, path("object_id")));
-            }
-            let item = self.resolve_item(row, "add_acls", user, node)?;
-            let first = match item.probe {
-                Some((node, grant)) => {
-                    self.find_acl(node, item.holder, grant).is_none() && entered.insert((node, item.holder, grant))
+        // The items are resolved up to the first that is refused, and that refusal is returned once the
+        // items before it are checked: the first problem in the order of the items is the one reported.
+        let mut items = Vec::with_capacity(batch.add.len());
+        let mut refused = None;
+        for (row, (user, node)) in batch.add.iter().zip(users.into_iter().zip(nodes)) {
+            match self.added_item(row, user, node) {
+                Ok(item) => items.push(item),
+                Err(e) => {
+                    refused = Some(e);
+                    break;
                 }
-                None => new.insert(row.grant_key()),
+            }
+        }
+        // Looked up together, for every item, before any is checked (see `find_acls`).
+        let keys: Vec<_> = items
+            .iter()
+            .map(|item| item.probe.and_then(|(node, grant)| Index::identity(node, item.holder, grant)))
+            .collect();
+        let existing = self.find_acls(&keys);
+        let held: Vec<bool> = numbered
+            .iter()
+            .take(items.len())
+            .map(|id| id.and_then(|n| self.acl_rows.get(n as usize)).is_some_and(|&a| self.acl(a).is_some()))
+            .collect();
+        // Loading checks a row's grant before its id: a grant that is there already (in the snapshot, or
+        // earlier in this batch) is a no-op whatever id it comes with. Otherwise its id must be free: not
+        // a live row's, not an earlier item's. A grant is keyed by its numbers when everything it names is
+        // in the index (hashing four integers, not five strings; numbers too large to pack, which no row
+        // has, count as not there), by its text otherwise; one grant is always keyed the same way, since
+        // its numbers do not change during the checks.
+        let mut entered: HashSet<[u32; 4], BuildHasherDefault<DenseHasher>> =
+            HashSet::with_capacity_and_hasher(items.len(), Default::default());
+        let mut new: HashSet<_, BuildHasherDefault<DenseHasher>> = HashSet::default();
+        // The ids taken by earlier items: by number when the index has interned them (one word hashed, not
+        // tens of bytes), by text when not. One text always has one number or none, so no id is in both.
+        let mut claimed: HashSet<u32, BuildHasherDefault<DenseHasher>> =
+            HashSet::with_capacity_and_hasher(items.len(), Default::default());
+        let mut claimed_new: HashSet<&str, BuildHasherDefault<DenseHasher>> = HashSet::default();
+        let mut adds = Vec::with_capacity(items.len());
+        let checks = keys.into_iter().zip(existing).zip(held).zip(ids.iter().zip(numbered));
+        for (item, (((key, existing), held), (text, id))) in items.into_iter().zip(checks) {
+            let first = match key {
+                Some(key) => existing.is_none() && entered.insert(key),
+                None => new.insert(item.row.grant_key()),
             };
             if !first {
                 continue;
             }
-            let held = id.and_then(|n| self.acl_rows.get(n as usize)).is_some_and(|&a| self.acl(a).is_some());
-            if held || !claimed.insert(&**text) {
+            let free = match id {
+                Some(n) => claimed.insert(n),
+                None => claimed_new.insert(&**text),
+            };
+            if held || !free {
                 let message = format!("id `{text}` belongs to another ACL");
-                return Err(rejected(WarningCode::DuplicateId, message, path("id")));
+                return Err(rejected(WarningCode::DuplicateId, message, format!("add_acls[{}].id", item.row.at)));
             }
             adds.push((item, id, text));
+        }
+        if let Some(refused) = refused {
+            return Err(refused);
         }
         let mut removes = Vec::with_capacity(batch.remove.len());
         let (users, nodes) = self.named(&batch.remove);
@@ -334,20 +409,26 @@ impl Index {
             self.acls_by_holder.push(holder_key(holder), at);
             self.granted(holder, node, &coverage);
         }
+        // What an item named before the adds is still there (numbers are never taken back); what it did
+        // not, an add of this batch may have entered, so it is looked up again.
+        let keys: Vec<_> = removes
+            .iter()
+            .map(|item| {
+                let (node, grant) = item.probe.or_else(|| self.probe(item.row, item.role))?;
+                Index::identity(node, item.holder, grant)
+            })
+            .collect();
+        let found = self.find_acls(&keys);
         let mut removed = Vec::with_capacity(removes.len());
         let (mut nodes, mut holders) = (Vec::with_capacity(removes.len()), Vec::with_capacity(removes.len()));
-        for Item { row, holder, role, probe } in removes {
-            // What an item named before the adds is still there (numbers are never taken back); what it did
-            // not, an add of this batch may have entered, so it is looked up again.
-            let Some((node, grant)) = probe.or_else(|| self.probe(row, role)) else { continue };
-            let Some(at) = self.find_acl(node, holder, grant) else { continue };
-            if let Some(slot) = self.acls.get_mut(at as usize)
-                && let Some(acl) = slot.take()
-            {
-                self.removed_acls += 1;
-                if let Some(id) = self.acl_rows.get_mut(acl.id as usize) {
-                    *id = u32::MAX;
-                }
+        for ((item, key), at) in removes.iter().zip(keys).zip(found) {
+            let (Some([node, ..]), Some(at)) = (key, at) else { continue };
+            let (node, holder) = (NodeIx(node), item.holder);
+            // An item the batch names twice finds the row the first removed.
+            let Some(acl) = self.acls.get_mut(at as usize).and_then(Option::take) else { continue };
+            self.removed_acls += 1;
+            if let Some(id) = self.acl_rows.get_mut(acl.id as usize) {
+                *id = u32::MAX;
             }
             removed.push(at);
             nodes.push(node.0);
@@ -357,12 +438,13 @@ impl Index {
         // Removed rows leave empty rows behind; the lists that name them drop them (each list once per
         // batch), so that adding and removing the same grants over and over does not grow what a lookup
         // scans. Every reader of the lists skips empty rows, so dropping them is tidying, not correctness:
-        // the rows this batch removed are looked up in a sorted list that stays in cache, where asking
+        // the rows this batch removed are looked up in a set that stays in cache (see `ItemSet`), where asking
         // whether each listed row is empty was a cache miss per row (a tenth of a remove in the profile).
-        for keys in [&mut removed, &mut nodes, &mut holders] {
+        for keys in [&mut nodes, &mut holders] {
             keys.sort_unstable();
             keys.dedup();
         }
+        let removed = ItemSet::of(&removed);
         for node in nodes {
             self.acls_by_node.drop_items(node, &removed);
         }
