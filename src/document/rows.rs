@@ -692,16 +692,25 @@ impl AclRow<'_> {
     /// The row's id: as given, or for a batch item without one, [`item_id`]. Written out only when asked
     /// for, which a removed item never is.
     pub(crate) fn id(&self) -> Cow<'_, str> {
-        match &self.given_id {
+        match self.given_id() {
             Some(id) => Cow::Borrowed(id),
-            None => Cow::Owned(item_id(
-                &self.object_type,
-                &self.object_id,
-                &self.holder,
-                &self.grant,
-                self.restrict.as_ref(),
-            )),
+            None => {
+                let mut id = String::new();
+                self.write_item_id(&mut id);
+                Cow::Owned(id)
+            }
         }
+    }
+
+    /// The id the row came with, if any.
+    pub(crate) fn given_id(&self) -> Option<&str> {
+        self.given_id.as_deref()
+    }
+
+    /// Appends the id [`item_id`] gives this row to `out`. A batch writes all its items' ids into one
+    /// buffer: a `String` each was an allocation and a free per item, 3% of a native batch and 5% in wasm.
+    pub(crate) fn write_item_id(&self, out: &mut String) {
+        item_id(out, &self.object_type, &self.object_id, &self.holder, &self.grant, self.restrict.as_ref());
     }
 
     /// The row's grant — its identity tuple (spec §3.1) — as a key for a set.
@@ -719,12 +728,13 @@ impl AclRow<'_> {
 /// The id given to an added ACL that comes without one: its identity tuple (spec §3.1) written out, so the
 /// same grant always gets the same id and a reader of `to_json` can tell where it came from.
 fn item_id(
+    out: &mut String,
     object_type: &ObjectType,
     object_id: &str,
     holder: &AclHolder<'_>,
     grant: &AclGrant<'_>,
     restrict: Option<&ObjectType>,
-) -> String {
+) {
     let (holder_kind, holder) = match holder {
         AclHolder::User(id) => ("user:", id.as_ref()),
         AclHolder::Group(id) => ("group:", id.as_ref()),
@@ -736,13 +746,11 @@ fn item_id(
     // Pushed piece by piece rather than `format!`ed: one id per added item, and the formatting machinery was
     // a tenth of a 1k-row batch (perf, 2026-11-28).
     let parts = ["delta:", object_type.as_str(), "/", object_id, "/", holder_kind, holder, "/", grant_kind, grant];
-    let mut id = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + 32);
     for part in parts {
-        id.push_str(part);
+        out.push_str(part);
     }
     if let Some(t) = restrict {
-        id.push('/');
-        id.push_str(t.as_str());
+        out.push('/');
+        out.push_str(t.as_str());
     }
-    id
 }

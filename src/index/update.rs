@@ -13,6 +13,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use super::build::{self, AclLookups};
@@ -40,6 +41,43 @@ struct Item<'b> {
     role: Option<RoleIx>,
     /// Its object node and grant, when everything they name is in the index already.
     probe: Option<(NodeIx, Grant)>,
+}
+
+/// The ids of a batch's added items: as given, or written out (see [`AclRow::write_item_id`]) one after
+/// another into one buffer.
+struct ItemIds<'b> {
+    written: String,
+    ids: Vec<ItemId<'b>>,
+}
+
+enum ItemId<'b> {
+    Given(&'b str),
+    Written(Range<usize>),
+}
+
+impl<'b> ItemIds<'b> {
+    fn of(rows: &'b [AclRow<'b>]) -> ItemIds<'b> {
+        let mut written = String::new();
+        let ids = rows
+            .iter()
+            .map(|row| match row.given_id() {
+                Some(id) => ItemId::Given(id),
+                None => {
+                    let start = written.len();
+                    row.write_item_id(&mut written);
+                    ItemId::Written(start..written.len())
+                }
+            })
+            .collect();
+        ItemIds { written, ids }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        self.ids.iter().map(|id| match id {
+            ItemId::Given(id) => id,
+            ItemId::Written(range) => self.written.get(range.clone()).unwrap_or_default(),
+        })
+    }
 }
 
 impl Index {
@@ -305,8 +343,9 @@ impl Index {
 
     /// `POST /v1/acl/batch_update`: adds, then removes.
     pub(crate) fn apply_acl_batch(&mut self, batch: &AclBatch<'_>) -> Result<(), SnapshotError> {
-        let ids: Vec<_> = batch.add.iter().map(AclRow::id).collect();
-        let numbered = self.acl_ids.get_all(ids.iter().map(|text| text.as_ref()));
+        let item_ids = ItemIds::of(&batch.add);
+        let ids: Vec<&str> = item_ids.iter().collect();
+        let numbered = self.acl_ids.get_all(ids.iter().copied());
         let (users, nodes) = self.named(&batch.add);
         // The items are resolved up to the first that is refused, and that refusal is returned once the
         // items before it are checked: the first problem in the order of the items is the one reported.
