@@ -395,7 +395,7 @@ fn commit<'a, T>(
     name: &'static str,
     at: usize,
     row: Row<'_, 'a>,
-    validate: fn(&mut RowCx<'_>, Row<'_, 'a>) -> Result<T, Skip>,
+    validate: impl FnOnce(&mut RowCx<'_>, Row<'_, 'a>) -> Result<T, Skip>,
     keep: impl FnOnce(T),
 ) -> Result<(), Fail> {
     r.check_rows(at)?;
@@ -413,7 +413,7 @@ pub(crate) fn section<'a, T>(
     warnings: &mut Vec<Warning>,
     name: &'static str,
     fields: &'static [&'static str],
-    validate: fn(&mut RowCx<'_>, Row<'_, 'a>) -> Result<T, Skip>,
+    validate: impl Fn(&mut RowCx<'_>, Row<'_, 'a>) -> Result<T, Skip>,
 ) -> Result<Vec<T>, Fail> {
     if !open_section(r, name)? {
         null_section(warnings, name);
@@ -426,7 +426,7 @@ pub(crate) fn section<'a, T>(
     loop {
         r.place.row = Some(at);
         let Some(row) = item(r, &mut first, &mut buffer)? else { break };
-        commit(r, warnings, name, at, row, validate, |item| out.push(item))?;
+        commit(r, warnings, name, at, row, &validate, |item| out.push(item))?;
         at += 1;
     }
     r.place.row = None;
