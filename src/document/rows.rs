@@ -305,7 +305,7 @@ impl RowCx<'_> {
     }
 
     /// An optional string field: absent or null is `None`; another type skips the row.
-    #[inline]
+    #[inline(always)]
     fn text<'a>(&mut self, f: &mut Fields<'a>, name: &str) -> Result<Option<Cow<'a, str>>, Skip> {
         match f.take(name) {
             None | Some(Value::Null) => Ok(None),
@@ -315,7 +315,7 @@ impl RowCx<'_> {
     }
 
     /// An optional id field: like [`RowCx::text`], and an empty string skips the row.
-    #[inline]
+    #[inline(always)]
     fn opt_id<'a>(&mut self, f: &mut Fields<'a>, name: &str) -> Result<Option<Cow<'a, str>>, Skip> {
         match self.text(f, name)? {
             Some(s) if s.is_empty() => Err(self.no_id(name, true)),
@@ -324,7 +324,7 @@ impl RowCx<'_> {
     }
 
     /// A required id field.
-    #[inline]
+    #[inline(always)]
     fn id<'a>(&mut self, f: &mut Fields<'a>, name: &str) -> Result<Cow<'a, str>, Skip> {
         match self.opt_id(f, name)? {
             Some(s) => Ok(s),
@@ -352,7 +352,7 @@ impl RowCx<'_> {
 
     /// An optional object type field; unknown names are kept, with a warning that they reach only objects
     /// of exactly that type.
-    #[inline]
+    #[inline(always)]
     fn object_type(&mut self, f: &mut Fields<'_>, name: &str) -> Result<Option<ObjectType>, Skip> {
         let Some(text) = self.text(f, name)? else {
             return Ok(None);
@@ -372,7 +372,7 @@ impl RowCx<'_> {
         self.warn(WarningCode::UnknownObjectType, message, name);
     }
 
-    #[inline]
+    #[inline(always)]
     fn required_type(&mut self, f: &mut Fields<'_>, name: &str) -> Result<ObjectType, Skip> {
         match self.object_type(f, name)? {
             Some(t) => Ok(t),
