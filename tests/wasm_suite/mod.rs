@@ -2,9 +2,11 @@
 //! Chromium): the exported `Snapshot` and `Subject` classes called across the JS boundary, with JS values
 //! in and out, exactly as the generated glue calls them.
 
-use js_sys::{Array, JSON, Reflect, Uint8Array};
+use js_sys::{Array, Function, JSON, Promise, Reflect, Uint8Array};
 use permeval::wasm::{Snapshot, Subject};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 mod bad_inputs;
@@ -14,6 +16,22 @@ mod memory;
 mod spec_cases;
 
 pub(crate) const FIXTURE: &str = include_str!("../fixtures/spec_example.json");
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(callback: &Function, ms: i32);
+}
+
+/// Lets the event loop run one turn. A test that computes for long without it leaves the page silent:
+/// ChromeDriver gives up on a renderer that does not answer for 30 s, and the runner then fails the whole
+/// browser suite ("Timed out receiving message from renderer"). A timer, not a resolved promise, because
+/// the driver's messages wait behind every microtask.
+pub(crate) async fn next_turn() {
+    let turn = Promise::new(&mut |resolve, _| set_timeout(&resolve, 0));
+    // The timer only ever resolves.
+    let _ = JsFuture::from(turn).await;
+}
 
 pub(crate) fn load(text: &str) -> Snapshot {
     match Snapshot::from_json(JsValue::from_str(text), None) {
