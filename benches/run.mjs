@@ -6,7 +6,8 @@
 //   node benches/run.mjs --smoke              tiny org, every system, agreement checked; exits 1 on any
 //                                             disagreement or error; writes nothing under benches/
 // Options: --peer-timeout <s> (default 240: a peer whose load + measurements exceed it at a size is cut off,
-// and skipped at larger sizes), --agree <n> (queries in the agreement sample, default 2000), --no-cold.
+// and skipped at larger sizes), --agree <n> (queries in the agreement sample, default 2000), --no-cold,
+// --systems <list> with --reuse-peers or --peers-from <results.json> (see BENCHMARKS.md), --out <dir>.
 //
 // Each system runs at each size in its own Node process (a worker: `--worker`), so that heaps, wasm
 // memories and JIT state do not leak between systems, and a peer that takes too long can be killed.
@@ -388,7 +389,13 @@ async function parent() {
   // entries from the previous latest.json (marked reusedFrom), e.g. to re-measure permeval after a rebuild
   const selected = opt('systems', 'permeval,casl,cedar,casbin').split(',');
   const outDir = resolve(opt('out', join(HERE, 'results')));
-  const previous = flag('reuse-peers') && existsSync(join(outDir, 'latest.json')) ? JSON.parse(readFileSync(join(outDir, 'latest.json'), 'utf8')) : null;
+  // --peers-from <file> takes them from another run's results instead (a full run kept elsewhere).
+  const peersFrom = opt('peers-from', flag('reuse-peers') ? join(outDir, 'latest.json') : null);
+  if (peersFrom && !existsSync(peersFrom)) {
+    console.error(`no results to take the other systems from: ${peersFrom} does not exist`);
+    process.exit(2);
+  }
+  const previous = peersFrom ? JSON.parse(readFileSync(peersFrom, 'utf8')) : null;
   if (previous?.coldStart && flag('no-cold')) results.coldStart = { ...previous.coldStart, reusedFrom: previous.date };
   for (const n of sizes) {
     const label = sizeLabel(n);
