@@ -91,13 +91,11 @@ impl Slots {
     /// to compare its key against.
     pub(crate) fn candidates(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
         let mask = self.slots.len().wrapping_sub(1);
-        let high = self.high(hash);
         let start = hash as usize & mask;
         (0..self.slots.len())
             .map(move |i| self.slots.get((start + i) & mask).copied().unwrap_or(0))
             .take_while(|&slot| slot != 0)
-            .filter(move |&slot| slot & !self.mask == high)
-            .map(|slot| slot & self.mask)
+            .filter_map(move |slot| self.number_in(slot, hash))
     }
 }
 
