@@ -343,9 +343,8 @@ impl Index {
 
     /// `POST /v1/acl/batch_update`: adds, then removes.
     pub(crate) fn apply_acl_batch(&mut self, batch: &AclBatch<'_>) -> Result<(), SnapshotError> {
-        let item_ids = ItemIds::of(&batch.add);
-        let ids: Vec<&str> = item_ids.iter().collect();
-        let numbered = self.acl_ids.get_all(ids.iter().copied());
+        let ids = ItemIds::of(&batch.add);
+        let numbered = self.acl_ids.get_all(ids.iter());
         let (users, nodes) = self.named(&batch.add);
         // The items are resolved up to the first that is refused, and that refusal is returned once the
         // items before it are checked: the first problem in the order of the items is the one reported.
@@ -397,7 +396,7 @@ impl Index {
             }
             let free = match id {
                 Some(n) => claimed.insert(n),
-                None => claimed_new.insert(&**text),
+                None => claimed_new.insert(text),
             };
             if held || !free {
                 let message = format!("id `{text}` belongs to another ACL");
